@@ -1,0 +1,38 @@
+//! The staged test harness every drill's checker is built on: checks, stages, a watchdog per check, and helpers.
+//!
+//! A drill's checker crate builds a [`Suite`] out of [`Stage`]s (one per catalog stage, each compiled only
+//! when its cargo feature is on) and hands it to [`main`]. Every check then runs in its own child process,
+//! so an endless loop, a deadlock, a stack overflow or an abort in learner code becomes a named failing
+//! check instead of a frozen terminal.
+//!
+//! Helpers for writing checks:
+//! - [`fail`]: assertions whose messages teach (scenario, expected, got), and the scenario log;
+//! - [`rng`]: a small seeded generator (the seed is printed on every failure);
+//! - [`model`]: model-based random operation sequences against a simple reference model;
+//! - [`probe`]: scaling probes that fail O(n) where O(1) or O(log n) is required;
+//! - [`stress`]: threads released together, with invariants checked afterwards.
+
+pub mod fail;
+pub mod harness;
+pub mod model;
+pub mod probe;
+pub mod rng;
+pub mod stress;
+
+mod outcome;
+mod runner;
+
+pub use fail::{expect, expect_eq, fail, scenario, step};
+pub use harness::{main, Bench, Check, Ctx, Stage, Suite};
+pub use rng::Rng;
+
+/// Builds a `Vec<Check>` from check functions, naming each check after its function.
+#[macro_export]
+macro_rules! checks {
+    ($($f:path),* $(,)?) => {
+        vec![$($crate::Check::new({
+            let full = stringify!($f);
+            full.rsplit("::").next().unwrap_or(full).trim()
+        }, $f)),*]
+    };
+}
