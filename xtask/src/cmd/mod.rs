@@ -1,0 +1,12 @@
+//! One module per subcommand, each with its clap `Args` and a `run`.
+
+pub mod compare;
+pub mod hint;
+pub mod next;
+pub mod prompt;
+pub mod reset;
+pub mod start;
+pub mod status;
+pub mod test;
+pub mod verify;
+pub mod watch;

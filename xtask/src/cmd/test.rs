@@ -1,0 +1,37 @@
+//! `cargo xtask test [drill]`: grade every unlocked stage of a drill without recording or advancing.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use colored::Colorize;
+
+use crate::app::{exit_for, unlocked, App};
+use crate::state;
+
+/// Arguments of `test`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The drill to grade (default: the current one).
+    pub drill: Option<String>,
+    /// Replay the random scenarios of an earlier run (the seed printed with a failure).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// Runs `test`.
+pub fn run(app: &App, args: Args) -> Result<ExitCode> {
+    let (progress, _) = app.progress()?;
+    let drill = app.pick_drill(args.drill.as_deref(), &progress)?;
+    let mine = progress.drill(&drill.name);
+    let current = state::current_stage(drill, &mine).map(|i| drill.stages[i].slug.as_str());
+    let passed = app.grade_learner(drill, &unlocked(drill, &progress), current, args.seed)?;
+    if passed {
+        if let Some(slug) = current {
+            println!(
+                "{}",
+                format!("Stage {slug} passes: `cargo xtask next` records it and unlocks the next stage.").green()
+            );
+        }
+    }
+    Ok(exit_for(passed))
+}

@@ -1,0 +1,406 @@
+//! `cargo xtask verify`: prove the catalog, prompts, checkers, references, stubs and wrong solutions agree.
+//!
+//! For every drill: the catalog parses and names existing prompt files with a debrief; the checker's
+//! `stage-*` features and registered stages match the catalog; the reference passes every stage; the
+//! pristine stub compiles against stage 1 and fails it; and every wrong solution in
+//! `checker/<drill>/mutants.toml` fails the stage it targets, through the checks it names.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use anyhow::{bail, Context, Result};
+use colored::Colorize;
+use serde::Deserialize;
+
+use crate::app::App;
+use crate::catalog::{self, Drill};
+use crate::grade::{self, Graded, Request, Subject};
+use crate::ui;
+
+/// Arguments of `verify`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only this drill.
+    #[arg(long)]
+    pub drill: Option<String>,
+    /// Only the wrong solutions whose name contains this text.
+    #[arg(long)]
+    pub mutant: Option<String>,
+    /// Skip the wrong solutions (faster).
+    #[arg(long)]
+    pub quick: bool,
+}
+
+/// The wrong solutions of one drill.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutants {
+    /// Every wrong solution.
+    #[serde(default, rename = "mutant")]
+    pub mutants: Vec<Mutant>,
+}
+
+/// One wrong solution and the stage that must reject it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mutant {
+    /// A snake_case name.
+    pub name: String,
+    /// The slug of the stage that must fail.
+    pub stage: String,
+    /// What is wrong, in words.
+    pub about: String,
+    /// Checks of that stage that must each fail.
+    pub catches: Vec<String>,
+    /// A whole wrong implementation, relative to `checker/<drill>/`.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Or: edits applied to the reference.
+    #[serde(default, rename = "patch")]
+    pub patches: Vec<Patch>,
+}
+
+/// One edit of the reference: `find` must occur exactly once.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patch {
+    /// The text to replace.
+    pub find: String,
+    /// What replaces it.
+    pub replace: String,
+}
+
+/// Returns the source of `mutant`: its file, or the reference with its patches applied.
+pub fn mutant_source(checker_dir: &Path, reference: &str, mutant: &Mutant) -> Result<String> {
+    match (&mutant.file, mutant.patches.is_empty()) {
+        (Some(file), true) => std::fs::read_to_string(checker_dir.join(file))
+            .with_context(|| format!("mutant {}: cannot read {file}", mutant.name)),
+        (None, false) => {
+            let mut text = reference.to_owned();
+            for (i, patch) in mutant.patches.iter().enumerate() {
+                let count = text.matches(&patch.find).count();
+                if count != 1 {
+                    bail!(
+                        "mutant {}: patch {} must match the reference exactly once, but matches {count} times (was the reference changed?)",
+                        mutant.name,
+                        i + 1
+                    );
+                }
+                text = text.replacen(&patch.find, &patch.replace, 1);
+            }
+            Ok(text)
+        }
+        _ => bail!("mutant {} needs either `file` or at least one `patch`, not both", mutant.name),
+    }
+}
+
+struct Tally {
+    passed: usize,
+    failed: usize,
+}
+
+impl Tally {
+    fn ok(&mut self, what: String) {
+        self.passed += 1;
+        println!("{} {what}", "ok".green());
+    }
+    fn bad(&mut self, what: String) {
+        self.failed += 1;
+        println!("{} {what}", "FAIL".red().bold());
+    }
+    fn record(&mut self, what: &str, result: Result<String>) {
+        match result {
+            Ok(detail) => self.ok(format!("{what}: {detail}")),
+            Err(e) => self.bad(format!("{what}: {e:#}")),
+        }
+    }
+}
+
+/// Runs `verify`.
+pub fn run(app: &App, args: Args) -> Result<ExitCode> {
+    let drills: Vec<&Drill> = match &args.drill {
+        Some(name) => vec![app.catalog.drill(name)?],
+        None => app.catalog.drills.iter().collect(),
+    };
+    let mut tally = Tally { passed: 0, failed: 0 };
+    let mut orders = std::collections::HashSet::new();
+    for drill in &app.catalog.drills {
+        if !orders.insert(drill.order) {
+            tally.bad(format!("catalog: two drills share order {}", drill.order));
+        }
+    }
+    for drill in drills {
+        println!("\n{}", format!("── {} ──", drill.name).bold());
+        tally.record("catalog, prompts and files", check_files(&app.root, drill));
+        tally.record("checker features", check_features(&app.root, drill));
+        tally.record("registered stages", check_registered(&app.root, drill));
+        tally.record("reference", check_reference(app, drill));
+        tally.record("stub", check_stub(app, drill));
+        if !args.quick {
+            check_mutants(app, drill, args.mutant.as_deref(), &mut tally);
+        }
+    }
+    println!("\nverify: {} passed, {} failed", tally.passed, tally.failed);
+    Ok(if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn check_files(root: &Path, drill: &Drill) -> Result<String> {
+    let d = &drill.name;
+    for path in [
+        format!("exercises/{d}/Cargo.toml"),
+        format!("exercises/{d}/src/lib.rs"),
+        format!("solutions/{d}/Cargo.toml"),
+        format!("solutions/{d}/src/lib.rs"),
+        format!("checker/{d}/Cargo.toml"),
+        format!("checker/{d}/stub/lib.rs"),
+        format!("checker/{d}/tests/stages.rs"),
+    ] {
+        if !root.join(&path).is_file() {
+            bail!("{path} is missing");
+        }
+    }
+    for stage in &drill.stages {
+        let path = catalog::prompt_path(root, drill, stage);
+        let raw = std::fs::read_to_string(&path)
+            .with_context(|| format!("stage {}: cannot read {}", stage.slug, path.display()))?;
+        let (prompt, debrief) = ui::split_prompt(&raw);
+        if !prompt.starts_with("# ") {
+            bail!("{}: a prompt starts with a `# Title` line", path.display());
+        }
+        if debrief.is_none_or(|d| d.trim() == ui::DEBRIEF_HEADING) {
+            bail!("{}: no `{}` section (shown after the stage passes)", path.display(), ui::DEBRIEF_HEADING);
+        }
+        if stage.hints.is_empty() {
+            bail!("stage {} has no hints", stage.slug);
+        }
+    }
+    Ok(format!("{} stages, each with a prompt, a debrief and hints", drill.stages.len()))
+}
+
+fn check_features(root: &Path, drill: &Drill) -> Result<String> {
+    let path = root.join("checker").join(&drill.name).join("Cargo.toml");
+    let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(&path)?)
+        .with_context(|| format!("cannot parse {}", path.display()))?;
+    let features = manifest
+        .get("features")
+        .and_then(|f| f.as_table())
+        .with_context(|| format!("{} has no [features]", path.display()))?;
+    let expected: Vec<String> = drill.stages.iter().map(|s| format!("stage-{}", s.slug)).collect();
+    let mut declared: Vec<String> = features.keys().filter(|k| k.starts_with("stage-")).cloned().collect();
+    declared.sort();
+    let mut wanted = expected.clone();
+    wanted.sort();
+    if declared != wanted {
+        bail!("stage features {declared:?} do not match the catalog's stages {wanted:?}");
+    }
+    let all: Vec<String> = features
+        .get("all-stages")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    if all != expected {
+        bail!("feature all-stages is {all:?}, expected {expected:?} (catalog order)");
+    }
+    for subject in ["learner", "reference", "mutant"] {
+        if !features.contains_key(subject) {
+            bail!("feature {subject} is missing");
+        }
+    }
+    Ok(format!("{} stage features in catalog order", expected.len()))
+}
+
+fn check_registered(root: &Path, drill: &Drill) -> Result<String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .current_dir(root)
+        .args(["test", "--quiet", "--package", &drill.checker_package(), "--test", "stages", "--", "--list"])
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot start cargo")?;
+    if !out.status.success() {
+        bail!("the checker does not build or list:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let mut stages: Vec<(String, usize)> = Vec::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Some((stage, _check)) = line.split_once('\t') else { continue };
+        match stages.last_mut() {
+            Some((s, n)) if s == stage => *n += 1,
+            _ => stages.push((stage.to_owned(), 1)),
+        }
+    }
+    let got: Vec<&str> = stages.iter().map(|(s, _)| s.as_str()).collect();
+    let want: Vec<&str> = drill.stages.iter().map(|s| s.slug.as_str()).collect();
+    if got != want {
+        bail!("the checker registers stages {got:?}, the catalog lists {want:?}");
+    }
+    let counts: Vec<String> = stages.iter().map(|(s, n)| format!("{s} {n}")).collect();
+    Ok(format!("checks per stage: {}", counts.join(", ")))
+}
+
+fn describe_failures(results: &[grade::CheckResult]) -> String {
+    results
+        .iter()
+        .filter(|r| !r.passed())
+        .map(|r| format!("\n  {}::{} ({})\n    {}", r.stage, r.check, r.status, r.message.replace('\n', "\n    ")))
+        .collect()
+}
+
+fn check_reference(app: &App, drill: &Drill) -> Result<String> {
+    let req = Request {
+        drill,
+        stages: (0..drill.stages.len()).collect(),
+        compile_also: Vec::new(),
+        subject: Subject::Reference,
+        seed: None,
+        color: false,
+    };
+    match grade::run(&app.root, &req, || {})? {
+        Graded::Ran(results) if !results.is_empty() && results.iter().all(|r| r.passed()) => {
+            Ok(format!("passes all {} stages ({} checks)", drill.stages.len(), results.len()))
+        }
+        Graded::Ran(results) | Graded::Killed(results, _) => {
+            bail!("the reference fails:{}", describe_failures(&results))
+        }
+        Graded::BuildFailed(log) => bail!("the reference does not build:\n{log}"),
+    }
+}
+
+fn check_stub(app: &App, drill: &Drill) -> Result<String> {
+    let stub = app.root.join("checker").join(&drill.name).join("stub").join("lib.rs");
+    let exercise = app.root.join("exercises").join(&drill.name).join("src").join("lib.rs");
+    let pristine = std::fs::read_to_string(&stub)?;
+    let mut note = String::new();
+    if std::fs::read_to_string(&exercise).ok().as_deref() != Some(pristine.as_str()) {
+        let what = format!(
+            "exercises/{}/src/lib.rs differs from checker/{}/stub/lib.rs (the copy `reset` restores)",
+            drill.name, drill.name
+        );
+        if std::env::var_os("CI").is_some() {
+            bail!("{what}");
+        }
+        note = format!(" (note: {what} — fine on a learner's clone, an error in CI)");
+    }
+    let req = Request {
+        drill,
+        stages: vec![0],
+        compile_also: Vec::new(),
+        subject: Subject::Mutant(stub),
+        seed: None,
+        color: false,
+    };
+    match grade::run(&app.root, &req, || {})? {
+        Graded::Ran(results) if results.iter().any(|r| !r.passed()) => Ok(format!(
+            "compiles against stage {} and fails {} of its {} checks{note}",
+            drill.stages[0].slug,
+            results.iter().filter(|r| !r.passed()).count(),
+            results.len()
+        )),
+        Graded::Ran(_) => bail!("the untouched stub passes stage {}", drill.stages[0].slug),
+        Graded::Killed(..) => bail!("the stub run was killed by the runner's limit"),
+        Graded::BuildFailed(log) => bail!("the stub does not compile against stage 1's checks:\n{log}"),
+    }
+}
+
+fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, tally: &mut Tally) {
+    let dir = app.root.join("checker").join(&drill.name);
+    let path = dir.join("mutants.toml");
+    let mutants: Mutants = match std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))
+        .and_then(|t| toml::from_str(&t).with_context(|| format!("cannot parse {}", path.display())))
+    {
+        Ok(m) => m,
+        Err(e) => return tally.bad(format!("wrong solutions: {e:#}")),
+    };
+    if mutants.mutants.is_empty() {
+        return tally.bad(format!("wrong solutions: {} lists none", path.display()));
+    }
+    let reference = match std::fs::read_to_string(app.root.join("solutions").join(&drill.name).join("src/lib.rs")) {
+        Ok(r) => r,
+        Err(e) => return tally.bad(format!("wrong solutions: cannot read the reference: {e}")),
+    };
+    let scratch = app.root.join("target").join("syskata").join("mutants");
+    for mutant in &mutants.mutants {
+        if only.is_some_and(|o| !mutant.name.contains(o)) {
+            continue;
+        }
+        let what = format!("wrong solution {}", mutant.name);
+        let result = (|| -> Result<String> {
+            let (index, _) = drill.stage(&mutant.stage)?;
+            let source = mutant_source(&dir, &reference, mutant)?;
+            std::fs::create_dir_all(&scratch)?;
+            let file: PathBuf = scratch.join(format!("{}-{}.rs", drill.name, mutant.name));
+            std::fs::write(&file, source)?;
+            let req = Request {
+                drill,
+                stages: vec![index],
+                compile_also: (0..index).collect(),
+                subject: Subject::Mutant(file),
+                seed: None,
+                color: false,
+            };
+            let results = match grade::run(&app.root, &req, || {})? {
+                Graded::Ran(r) | Graded::Killed(r, _) => r,
+                Graded::BuildFailed(log) => bail!("does not compile:\n{log}"),
+            };
+            let mut missed = Vec::new();
+            for name in &mutant.catches {
+                match results.iter().find(|r| &r.check == name) {
+                    None => bail!("names check {name:?}, which stage {} does not have", mutant.stage),
+                    Some(r) if r.passed() => missed.push(name.as_str()),
+                    Some(_) => {}
+                }
+            }
+            if !missed.is_empty() {
+                bail!(
+                    "{} — but these checks PASSED on it: {} (the suite no longer catches it)",
+                    mutant.about,
+                    missed.join(", ")
+                );
+            }
+            let failing = results.iter().filter(|r| !r.passed()).count();
+            Ok(format!(
+                "fails stage {} via {} ({failing} failing checks) — {}",
+                mutant.stage,
+                mutant.catches.join(", "),
+                mutant.about
+            ))
+        })();
+        tally.record(&what, result);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mutant(patches: &[(&str, &str)]) -> Mutant {
+        Mutant {
+            name: "m".into(),
+            stage: "basics".into(),
+            about: "a".into(),
+            catches: vec!["c".into()],
+            file: None,
+            patches: patches
+                .iter()
+                .map(|(f, r)| Patch { find: f.to_string(), replace: r.to_string() })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn patches_apply_in_order_to_the_reference() {
+        let src = mutant_source(Path::new("."), "a b c", &mutant(&[("b", "x"), ("x c", "y")])).unwrap();
+        assert_eq!(src, "a y");
+    }
+
+    #[test]
+    fn a_patch_that_no_longer_matches_exactly_once_is_an_error() {
+        assert!(mutant_source(Path::new("."), "a b", &mutant(&[("z", "x")])).is_err());
+        assert!(mutant_source(Path::new("."), "b b", &mutant(&[("b", "x")])).is_err());
+    }
+
+    #[test]
+    fn a_mutant_needs_a_file_or_patches() {
+        assert!(mutant_source(Path::new("."), "a", &mutant(&[])).is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! `cargo xtask watch`: re-grade whenever a file of the current drill is saved.
+//!
+//! Polls modification times (no watcher dependency: a drill is a handful of files). Grading runs the
+//! same code as `next`, so a pass advances and prints the next prompt; a compile error is just another
+//! report. Type `q` + Enter (or press Ctrl-C) to quit, Enter alone to re-grade, `h` for a hint.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime};
+
+use anyhow::Result;
+use colored::Colorize;
+
+use crate::app::App;
+use crate::cmd;
+
+/// Arguments of `watch`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The drill to watch (default: the current one); switches to it like `start`.
+    pub drill: Option<String>,
+}
+
+type Snapshot = BTreeMap<PathBuf, (SystemTime, u64)>;
+
+fn snapshot(dir: &Path, out: &mut Snapshot) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == "target" || n.to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        if path.is_dir() {
+            snapshot(&path, out);
+        } else if let Ok(meta) = entry.metadata() {
+            out.insert(path, (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
+        }
+    }
+}
+
+/// Runs `watch`.
+pub fn run(app: &App, args: Args) -> Result<ExitCode> {
+    if let Some(name) = &args.drill {
+        let (mut progress, _) = app.progress()?;
+        let drill = app.catalog.drill(name)?;
+        progress.current = Some(drill.name.clone());
+        app.store.save(&progress)?;
+    }
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        while std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {
+            if tx.send(line.trim().to_owned()).is_err() {
+                break;
+            }
+            line.clear();
+        }
+    });
+    loop {
+        let (progress, _) = app.progress()?;
+        let drill = app.pick_drill(None, &progress)?;
+        let dir = app.root.join("exercises").join(&drill.name);
+        let _ = cmd::next::run(app, cmd::next::Args { seed: None });
+        println!(
+            "\n{}",
+            format!("watching exercises/{}/ — save to re-grade · Enter: re-grade · h: hint · q: quit", drill.name).dimmed()
+        );
+        let mut before = Snapshot::new();
+        snapshot(&dir, &mut before);
+        'wait: loop {
+            match rx.recv_timeout(Duration::from_millis(250)) {
+                Ok(cmd) if cmd == "q" || cmd == "quit" => return Ok(ExitCode::SUCCESS),
+                Ok(cmd) if cmd == "h" || cmd == "hint" => {
+                    let _ = cmd::hint::run(app, cmd::hint::Args { drill: None });
+                }
+                Ok(_) => break 'wait,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                // Standard input is closed (not a terminal): only file changes matter.
+                Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(Duration::from_millis(250)),
+            }
+            let mut now = Snapshot::new();
+            snapshot(&dir, &mut now);
+            if now != before {
+                // Let an editor finish writing (some save in several steps).
+                std::thread::sleep(Duration::from_millis(80));
+                break 'wait;
+            }
+        }
+        println!("\n{}\n", "─".repeat(60).dimmed());
+    }
+}

@@ -1,0 +1,312 @@
+//! Grades stages by running a drill's checker with `cargo test`, under a runner-level time limit.
+//!
+//! One drill is one cargo package (`<drill>_checker`) whose stage modules are cargo features; only the
+//! stages being graded are compiled, so a locked stage never runs and never even compiles. The
+//! checker's harness writes one JSON line per check to a report file, which is parsed here.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::catalog::Drill;
+
+/// Which crate the checker grades.
+#[derive(Debug, Clone)]
+pub enum Subject {
+    /// The learner's `exercises/<drill>`.
+    Learner,
+    /// The reference `solutions/<drill>`.
+    Reference,
+    /// A wrong solution compiled from the given source file.
+    Mutant(PathBuf),
+}
+
+impl Subject {
+    fn feature(&self) -> &'static str {
+        match self {
+            Subject::Learner => "learner",
+            Subject::Reference => "reference",
+            Subject::Mutant(_) => "mutant",
+        }
+    }
+}
+
+/// The verdict of one check, as the harness reported it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct CheckResult {
+    /// The stage slug.
+    pub stage: String,
+    /// The check (its name states the rule).
+    pub check: String,
+    /// `pass`, `fail`, `timeout`, `crash` or `skipped`.
+    pub status: String,
+    /// How long it ran.
+    pub elapsed_ms: u64,
+    /// The run's seed.
+    pub seed: u64,
+    /// The explanation, empty on a pass.
+    pub message: String,
+}
+
+impl CheckResult {
+    /// Returns whether the check passed.
+    pub fn passed(&self) -> bool {
+        self.status == "pass"
+    }
+}
+
+/// How a grading run ended.
+#[derive(Debug)]
+pub enum Graded {
+    /// The checks ran; one result per check, in run order.
+    Ran(Vec<CheckResult>),
+    /// The crate (or the checker against it) did not compile; cargo's messages.
+    BuildFailed(String),
+    /// The whole run exceeded the runner's limit and was killed.
+    Killed(Vec<CheckResult>, Duration),
+}
+
+/// What to grade.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    /// The drill.
+    pub drill: &'a Drill,
+    /// Stage indices in the order to run them.
+    pub stages: Vec<usize>,
+    /// Extra stages to compile without running (a mutant needs the stages before its target).
+    pub compile_also: Vec<usize>,
+    /// The crate under test.
+    pub subject: Subject,
+    /// A seed to replay, if any.
+    pub seed: Option<u64>,
+    /// Colour in cargo's own messages.
+    pub color: bool,
+}
+
+/// The runner's own limit on the test phase (after compiling), beyond the per-check watchdogs.
+fn run_limit(req: &Request) -> Duration {
+    let per_stage: u64 = req.stages.iter().map(|&i| req.drill.stages[i].time_limit_secs).sum();
+    Duration::from_secs(60 + 4 * per_stage)
+}
+
+/// Returns the cargo command that grades `req`, writing its report to `report`.
+pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    let mut compiled: Vec<usize> = req.stages.iter().chain(&req.compile_also).copied().collect();
+    compiled.sort_unstable();
+    compiled.dedup();
+    let mut features = vec![req.subject.feature().to_owned()];
+    features.extend(compiled.iter().map(|&i| format!("stage-{}", req.drill.stages[i].slug)));
+    let run: Vec<&str> = req.stages.iter().map(|&i| req.drill.stages[i].slug.as_str()).collect();
+    let limits: Vec<String> = req
+        .stages
+        .iter()
+        .map(|&i| {
+            let s = &req.drill.stages[i];
+            format!("{}={}", s.slug, s.time_limit_secs * 1000)
+        })
+        .collect();
+    cmd.current_dir(root)
+        .args(["test", "--package", &req.drill.checker_package(), "--test", "stages"])
+        .args(["--no-default-features", "--features", &features.join(",")])
+        .arg(if req.color { "--color=always" } else { "--color=never" })
+        .args(["--", "--stages", &run.join(","), "--timeout-ms", &limits.join(",")])
+        .arg("--report")
+        .arg(report);
+    if let Some(seed) = req.seed {
+        cmd.args(["--seed", &seed.to_string()]);
+    }
+    if let Subject::Mutant(src) = &req.subject {
+        cmd.env("SYSKATA_MUTANT_SRC", src);
+    }
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd
+}
+
+/// Runs the grading and returns how it ended. `on_compile` is told once when cargo starts compiling.
+pub fn run(root: &Path, req: &Request, mut on_compile: impl FnMut()) -> Result<Graded> {
+    let dir = root.join("target").join("syskata");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let report = dir.join(format!("{}-{}-{}.jsonl", req.drill.name, req.subject.feature(), std::process::id()));
+    let _ = std::fs::remove_file(&report);
+    let mut child = command(root, req, &report)
+        .spawn()
+        .context("cannot start cargo — is it on your PATH?")?;
+    let pid = child.id();
+
+    let running = Arc::new(AtomicBool::new(false));
+    let compiling = Arc::new(AtomicBool::new(false));
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let err_reader = {
+        let running = running.clone();
+        let compiling = compiling.clone();
+        std::thread::spawn(move || {
+            let mut lines = Vec::new();
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let plain = strip_ansi(&line);
+                let word = plain.trim_start();
+                if word.starts_with("Running") {
+                    running.store(true, Ordering::SeqCst);
+                } else if word.starts_with("Compiling") {
+                    compiling.store(true, Ordering::SeqCst);
+                }
+                lines.push(line);
+            }
+            lines
+        })
+    };
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let out_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+
+    let limit = run_limit(req);
+    let mut test_started: Option<Instant> = None;
+    let mut told = false;
+    let killed = loop {
+        if let Some(_status) = child.try_wait()? {
+            break None;
+        }
+        if !told && compiling.load(Ordering::SeqCst) {
+            told = true;
+            on_compile();
+        }
+        if running.load(Ordering::SeqCst) {
+            let started = *test_started.get_or_insert_with(Instant::now);
+            if started.elapsed() > limit {
+                kill_tree(pid);
+                let _ = child.kill();
+                let _ = child.wait();
+                break Some(limit);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let err_lines = err_reader.join().unwrap_or_default();
+    let _ = out_reader.join();
+    let results = read_report(&report);
+    let _ = std::fs::remove_file(&report);
+    if let Some(limit) = killed {
+        return Ok(Graded::Killed(results, limit));
+    }
+    if results.is_empty() && !running.load(Ordering::SeqCst) {
+        return Ok(Graded::BuildFailed(build_log(&err_lines)));
+    }
+    Ok(Graded::Ran(results))
+}
+
+fn read_report(path: &Path) -> Vec<CheckResult> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter_map(|line| serde_json::from_str(line).ok())
+        .collect()
+}
+
+/// Returns cargo's messages without its progress lines.
+fn build_log(lines: &[String]) -> String {
+    const PROGRESS: [&str; 8] = [
+        "Compiling", "Checking", "Finished", "Running", "Blocking", "Locking", "Updating", "Downloaded",
+    ];
+    lines
+        .iter()
+        .filter(|l| {
+            let plain = strip_ansi(l);
+            let word = plain.trim_start();
+            !PROGRESS.iter().any(|p| word.starts_with(p))
+        })
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Returns `text` without ANSI colour sequences.
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Kills `pid` and every process descended from it (Linux: walks /proc; elsewhere only `pid`).
+pub fn kill_tree(pid: u32) {
+    let mut victims = vec![pid];
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        let parents: Vec<(u32, u32)> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            .filter_map(|p| {
+                let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+                // The command name is parenthesised and may contain spaces; fields follow the last ')'.
+                let rest = &stat[stat.rfind(')')? + 2..];
+                let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
+                Some((p, ppid))
+            })
+            .collect();
+        let mut i = 0;
+        while i < victims.len() {
+            let parent = victims[i];
+            victims.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+            i += 1;
+        }
+    }
+    let _ = Command::new("kill")
+        .arg("-KILL")
+        .args(victims.iter().map(|p| p.to_string()))
+        .stderr(Stdio::null())
+        .status();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ansi_sequences_are_stripped() {
+        assert_eq!(strip_ansi("\u{1b}[1m\u{1b}[32mCompiling\u{1b}[0m lru"), "Compiling lru");
+    }
+
+    #[test]
+    fn the_build_log_keeps_errors_and_drops_progress_lines() {
+        let lines: Vec<String> = ["   Compiling lru v0.1.0", "error[E0599]: no method named `peek`", "    Finished"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(build_log(&lines), "error[E0599]: no method named `peek`");
+    }
+
+    #[test]
+    fn report_lines_parse_and_garbage_lines_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        std::fs::write(
+            &path,
+            "{\"stage\":\"basics\",\"check\":\"a\",\"status\":\"pass\",\"elapsed_ms\":3,\"seed\":7,\"message\":\"\"}\nnot json\n",
+        )
+        .unwrap();
+        let results = read_report(&path);
+        assert_eq!(results.len(), 1);
+        assert!(results[0].passed());
+    }
+}

@@ -1,0 +1,160 @@
+//! Drives the real `xtask` binary through the learner loop on a temporary copy of the workspace.
+//!
+//! The copy holds the lru drill only, so the test exercises every piece a learner touches (catalog,
+//! progress file, cargo invocation, harness, report parsing) without depending on other drills.
+//! Builds go to `target/e2e` so repeated runs are incremental.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Returns a temporary workspace with the kit, the mutant slot and the lru drill.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let manifest = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    let start = manifest.find("members = [").expect("the root manifest lists members");
+    let end = start + manifest[start..].find(']').unwrap() + 1;
+    let manifest = format!(
+        "{}members = [\"checker/*\", \"exercises/*\", \"solutions/*\"]{}",
+        &manifest[..start],
+        &manifest[end..]
+    );
+    std::fs::write(root.join("Cargo.toml"), manifest).unwrap();
+    if repo().join("Cargo.lock").exists() {
+        std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    }
+    for part in ["checker/kit", "checker/mutant", "checker/lru", "exercises/lru", "solutions/lru", "prompts/lru"] {
+        copy_tree(&repo().join(part), &root.join(part));
+    }
+    dir
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn xtask(root: &Path, args: &[&str]) -> Run {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("target"))
+        .join("e2e");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .current_dir(root)
+        .env("SYSKATA_ROOT", root)
+        .env("CARGO_TARGET_DIR", target)
+        .env("NO_COLOR", "1")
+        .env_remove("SYSKATA_SEED")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[track_caller]
+fn expect(run: &Run, code: i32, needle: &str) {
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        run.code == code && all.contains(needle),
+        "expected exit {code} and output containing {needle:?}\n--- exit {} ---\n{}\n--- stderr ---\n{}",
+        run.code,
+        run.stdout,
+        run.stderr
+    );
+}
+
+fn stage_count(root: &Path) -> usize {
+    std::fs::read_to_string(root.join("prompts/lru/drill.toml"))
+        .unwrap()
+        .matches("[[stage]]")
+        .count()
+}
+
+#[test]
+fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
+    let ws = workspace();
+    let root = ws.path();
+    let lib = root.join("exercises/lru/src/lib.rs");
+    let stages = stage_count(root);
+
+    let status = xtask(root, &["status", "--json"]);
+    expect(&status, 0, "\"state\": \"current\"");
+    assert_eq!(status.stdout.matches("\"locked\"").count(), stages - 1);
+
+    // First run: welcome and the first prompt, nothing graded.
+    expect(&xtask(root, &["next"]), 0, "Welcome to syskata");
+    assert!(root.join(".syskata/progress.toml").is_file());
+
+    // The untouched stub fails stage 1 with a teaching message.
+    expect(&xtask(root, &["next"]), 1, "todo!()");
+
+    // Locked stages are refused; unknown names get a suggestion and exit 2.
+    expect(&xtask(root, &["prompt", "--stage", "2"]), 2, "locked");
+    expect(&xtask(root, &["start", "lruu"]), 2, "did you mean \"lru\"?");
+    expect(&xtask(root, &["compare", "lru", "--no-bench"]), 2, "--spoilers");
+
+    // The reference copied over the stub unlocks and passes every stage through `next`.
+    std::fs::copy(root.join("solutions/lru/src/lib.rs"), &lib).unwrap();
+    for stage in 1..=stages {
+        let run = xtask(root, &["next"]);
+        expect(&run, 0, &format!("Stage {stage} ("));
+    }
+    let status = xtask(root, &["status", "--json"]);
+    assert_eq!(status.stdout.matches("\"passed\"").count(), stages, "{}", status.stdout);
+    expect(&xtask(root, &["next"]), 0, "Drill complete");
+    expect(&xtask(root, &["compare", "lru", "--no-bench"]), 0, "identical");
+    expect(&xtask(root, &["prompt", "--stage", "2"]), 0, "Debrief");
+
+    // An endless loop in `get` becomes a named, failing verdict within a minute, rebuild included.
+    let good = std::fs::read_to_string(&lib).unwrap();
+    let anchor = "pub fn get(&mut self, key: &K) -> Option<&V> {";
+    assert_eq!(good.matches(anchor).count(), 1, "the reference's get signature changed");
+    std::fs::write(&lib, good.replace(anchor, &format!("{anchor}\n        loop {{}}"))).unwrap();
+    let started = Instant::now();
+    let run = xtask(root, &["test", "lru"]);
+    expect(&run, 1, "timed out after");
+    expect(&run, 1, "possible deadlock or endless loop");
+    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+
+    // A corrupted progress file is moved aside with a clear message, not a crash.
+    std::fs::write(root.join(".syskata/progress.toml"), "passed = [[[").unwrap();
+    let run = xtask(root, &["status"]);
+    expect(&run, 0, "could not be read");
+    let backups = std::fs::read_dir(root.join(".syskata"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("corrupt"))
+        .count();
+    assert_eq!(backups, 1);
+
+    // Reset needs confirmation, backs the learner's code up, and restores the stub.
+    expect(&xtask(root, &["reset", "lru"]), 2, "--yes");
+    let run = xtask(root, &["reset", "lru", "--yes"]);
+    expect(&run, 0, "backed up");
+    let stub = std::fs::read_to_string(root.join("checker/lru/stub/lib.rs")).unwrap();
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), stub);
+    let backup_dir = std::fs::read_dir(root.join(".syskata/backups")).unwrap().next().unwrap().unwrap().path();
+    assert!(std::fs::read_to_string(backup_dir.join("src/lib.rs")).unwrap().contains("loop {}"));
+}
