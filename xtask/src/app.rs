@@ -53,7 +53,11 @@ impl App {
         match self.store.load()? {
             Loaded::Fresh(p) => Ok((p, true)),
             Loaded::Found(p) => Ok((p, false)),
-            Loaded::Recovered { progress, backup, reason } => {
+            Loaded::Recovered {
+                progress,
+                backup,
+                reason,
+            } => {
                 eprintln!(
                     "{} your progress file {} could not be read ({reason}).\n  It was kept as {} and syskata starts from an empty record.\n  Your code is untouched: `cargo xtask next` re-grades and re-unlocks stages one by one.\n",
                     "warning:".yellow().bold(),
@@ -100,11 +104,23 @@ impl App {
 
     /// Grades `stages` (indices, in run order) of the learner's crate and prints the verdict.
     /// Returns whether every check passed.
-    pub fn grade_learner(&self, drill: &Drill, stages: &[usize], current: Option<&str>, seed: Option<u64>) -> Result<bool> {
-        let names: Vec<&str> = stages.iter().map(|&i| drill.stages[i].slug.as_str()).collect();
+    pub fn grade_learner(
+        &self,
+        drill: &Drill,
+        stages: &[usize],
+        current: Option<&str>,
+        seed: Option<u64>,
+    ) -> Result<bool> {
+        let names: Vec<&str> = stages
+            .iter()
+            .map(|&i| drill.stages[i].slug.as_str())
+            .collect();
         let tty = crate::util::stdout_is_terminal();
         if tty {
-            eprint!("{}", format!("grading {}: {} …", drill.name, names.join(", ")).dimmed());
+            eprint!(
+                "{}",
+                format!("grading {}: {} …", drill.name, names.join(", ")).dimmed()
+            );
         }
         let req = Request {
             drill,

@@ -81,8 +81,12 @@ impl Catalog {
     pub fn load(root: &Path) -> Result<Catalog> {
         let prompts = root.join("prompts");
         let mut drills = Vec::new();
-        let entries = std::fs::read_dir(&prompts)
-            .with_context(|| format!("cannot read {} — is this a syskata checkout?", prompts.display()))?;
+        let entries = std::fs::read_dir(&prompts).with_context(|| {
+            format!(
+                "cannot read {} — is this a syskata checkout?",
+                prompts.display()
+            )
+        })?;
         for entry in entries {
             let dir = entry?.path();
             let file = dir.join("drill.toml");
@@ -91,10 +95,15 @@ impl Catalog {
             }
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
-            let drill = parse(&text).with_context(|| format!("invalid catalog {}", file.display()))?;
+            let drill =
+                parse(&text).with_context(|| format!("invalid catalog {}", file.display()))?;
             let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             if drill.name != dir_name {
-                bail!("{} names the drill {:?} but lives in prompts/{dir_name}/", file.display(), drill.name);
+                bail!(
+                    "{} names the drill {:?} but lives in prompts/{dir_name}/",
+                    file.display(),
+                    drill.name
+                );
             }
             drills.push(drill);
         }
@@ -136,8 +145,16 @@ pub fn parse(text: &str) -> Result<Drill> {
         if !seen.insert(stage.slug.as_str()) {
             bail!("stage slug {:?} appears twice", stage.slug);
         }
-        if stage.slug.is_empty() || !stage.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-            bail!("stage slug {:?} must be lowercase letters, digits and underscores", stage.slug);
+        if stage.slug.is_empty()
+            || !stage
+                .slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            bail!(
+                "stage slug {:?} must be lowercase letters, digits and underscores",
+                stage.slug
+            );
         }
         if stage.time_limit_secs == 0 {
             bail!("stage {} needs a time limit above 0 s", stage.slug);
@@ -216,7 +233,10 @@ time_limit_secs = 5
 
     #[test]
     fn unknown_keys_are_rejected_so_typos_do_not_pass_silently() {
-        let text = GOOD.replace("time_limit_secs = 5\nhints", "time_limit = 5\ntime_limit_secs = 5\nhints");
+        let text = GOOD.replace(
+            "time_limit_secs = 5\nhints",
+            "time_limit = 5\ntime_limit_secs = 5\nhints",
+        );
         assert!(parse(&text).is_err());
     }
 
@@ -232,7 +252,10 @@ time_limit_secs = 5
 
     #[test]
     fn suggestions_only_for_close_names() {
-        assert_eq!(suggestion("ledgr", &["ledger", "lru"]), " (did you mean \"ledger\"?)");
+        assert_eq!(
+            suggestion("ledgr", &["ledger", "lru"]),
+            " (did you mean \"ledger\"?)"
+        );
         assert_eq!(suggestion("zzzzzz", &["ledger", "lru"]), "");
     }
 }

@@ -91,7 +91,11 @@ pub struct Request<'a> {
 
 /// The runner's own limit on the test phase (after compiling), beyond the per-check watchdogs.
 fn run_limit(req: &Request) -> Duration {
-    let per_stage: u64 = req.stages.iter().map(|&i| req.drill.stages[i].time_limit_secs).sum();
+    let per_stage: u64 = req
+        .stages
+        .iter()
+        .map(|&i| req.drill.stages[i].time_limit_secs)
+        .sum();
     Duration::from_secs(60 + 4 * per_stage)
 }
 
@@ -99,12 +103,25 @@ fn run_limit(req: &Request) -> Duration {
 pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    let mut compiled: Vec<usize> = req.stages.iter().chain(&req.compile_also).copied().collect();
+    let mut compiled: Vec<usize> = req
+        .stages
+        .iter()
+        .chain(&req.compile_also)
+        .copied()
+        .collect();
     compiled.sort_unstable();
     compiled.dedup();
     let mut features = vec![req.subject.feature().to_owned()];
-    features.extend(compiled.iter().map(|&i| format!("stage-{}", req.drill.stages[i].slug)));
-    let run: Vec<&str> = req.stages.iter().map(|&i| req.drill.stages[i].slug.as_str()).collect();
+    features.extend(
+        compiled
+            .iter()
+            .map(|&i| format!("stage-{}", req.drill.stages[i].slug)),
+    );
+    let run: Vec<&str> = req
+        .stages
+        .iter()
+        .map(|&i| req.drill.stages[i].slug.as_str())
+        .collect();
     let limits: Vec<String> = req
         .stages
         .iter()
@@ -114,10 +131,26 @@ pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
         })
         .collect();
     cmd.current_dir(root)
-        .args(["test", "--package", &req.drill.checker_package(), "--test", "stages"])
+        .args([
+            "test",
+            "--package",
+            &req.drill.checker_package(),
+            "--test",
+            "stages",
+        ])
         .args(["--no-default-features", "--features", &features.join(",")])
-        .arg(if req.color { "--color=always" } else { "--color=never" })
-        .args(["--", "--stages", &run.join(","), "--timeout-ms", &limits.join(",")])
+        .arg(if req.color {
+            "--color=always"
+        } else {
+            "--color=never"
+        })
+        .args([
+            "--",
+            "--stages",
+            &run.join(","),
+            "--timeout-ms",
+            &limits.join(","),
+        ])
         .arg("--report")
         .arg(report);
     if let Some(seed) = req.seed {
@@ -126,7 +159,9 @@ pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
     if let Subject::Mutant(src) = &req.subject {
         cmd.env("SYSKATA_MUTANT_SRC", src);
     }
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     cmd
 }
 
@@ -134,7 +169,12 @@ pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
 pub fn run(root: &Path, req: &Request, mut on_compile: impl FnMut()) -> Result<Graded> {
     let dir = root.join("target").join("syskata");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let report = dir.join(format!("{}-{}-{}.jsonl", req.drill.name, req.subject.feature(), std::process::id()));
+    let report = dir.join(format!(
+        "{}-{}-{}.jsonl",
+        req.drill.name,
+        req.subject.feature(),
+        std::process::id()
+    ));
     let _ = std::fs::remove_file(&report);
     let mut child = command(root, req, &report)
         .spawn()
@@ -217,7 +257,14 @@ fn read_report(path: &Path) -> Vec<CheckResult> {
 /// Returns cargo's messages without its progress lines.
 fn build_log(lines: &[String]) -> String {
     const PROGRESS: [&str; 8] = [
-        "Compiling", "Checking", "Finished", "Running", "Blocking", "Locking", "Updating", "Downloaded",
+        "Compiling",
+        "Checking",
+        "Finished",
+        "Running",
+        "Blocking",
+        "Locking",
+        "Updating",
+        "Downloaded",
     ];
     lines
         .iter()
@@ -267,7 +314,12 @@ pub fn kill_tree(pid: u32) {
         let mut i = 0;
         while i < victims.len() {
             let parent = victims[i];
-            victims.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+            victims.extend(
+                parents
+                    .iter()
+                    .filter(|(_, pp)| *pp == parent)
+                    .map(|(p, _)| *p),
+            );
             i += 1;
         }
     }
@@ -284,15 +336,22 @@ mod tests {
 
     #[test]
     fn ansi_sequences_are_stripped() {
-        assert_eq!(strip_ansi("\u{1b}[1m\u{1b}[32mCompiling\u{1b}[0m lru"), "Compiling lru");
+        assert_eq!(
+            strip_ansi("\u{1b}[1m\u{1b}[32mCompiling\u{1b}[0m lru"),
+            "Compiling lru"
+        );
     }
 
     #[test]
     fn the_build_log_keeps_errors_and_drops_progress_lines() {
-        let lines: Vec<String> = ["   Compiling lru v0.1.0", "error[E0599]: no method named `peek`", "    Finished"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let lines: Vec<String> = [
+            "   Compiling lru v0.1.0",
+            "error[E0599]: no method named `peek`",
+            "    Finished",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         assert_eq!(build_log(&lines), "error[E0599]: no method named `peek`");
     }
 

@@ -192,7 +192,10 @@ impl Store {
         match parsed {
             Ok(progress) => Ok(Loaded::Found(progress)),
             Err(reason) => {
-                let backup = self.dir.join(format!("progress.toml.corrupt-{}", crate::util::timestamp()));
+                let backup = self.dir.join(format!(
+                    "progress.toml.corrupt-{}",
+                    crate::util::timestamp()
+                ));
                 std::fs::rename(&path, &backup).with_context(|| {
                     format!("cannot move the unreadable {} aside", path.display())
                 })?;
@@ -216,7 +219,9 @@ impl Store {
             "# Your syskata progress. Written by `cargo xtask`; safe to delete (you would start over).\n{}",
             toml::to_string(progress).context("cannot encode the progress")?
         );
-        let tmp = self.dir.join(format!("progress.toml.tmp-{}", std::process::id()));
+        let tmp = self
+            .dir
+            .join(format!("progress.toml.tmp-{}", std::process::id()));
         {
             let mut file = std::fs::File::create(&tmp)
                 .with_context(|| format!("cannot write {}", tmp.display()))?;
@@ -303,20 +308,35 @@ mod tests {
     #[test]
     fn a_missing_file_is_a_fresh_start() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(Store::new(dir.path()).load().unwrap(), Loaded::Fresh(_)));
+        assert!(matches!(
+            Store::new(dir.path()).load().unwrap(),
+            Loaded::Fresh(_)
+        ));
     }
 
     #[test]
     fn a_corrupted_file_is_moved_aside_with_a_reason_and_progress_starts_empty() {
-        for garbage in [&b"current = [[[ not toml"[..], &b"\xff\xfe\x00binary"[..], &b"version = 99\n"[..]] {
+        for garbage in [
+            &b"current = [[[ not toml"[..],
+            &b"\xff\xfe\x00binary"[..],
+            &b"version = 99\n"[..],
+        ] {
             let dir = tempfile::tempdir().unwrap();
             let store = Store::new(dir.path());
             std::fs::create_dir_all(store.dir()).unwrap();
             std::fs::write(store.path(), garbage).unwrap();
             match store.load().unwrap() {
-                Loaded::Recovered { progress, backup, reason } => {
+                Loaded::Recovered {
+                    progress,
+                    backup,
+                    reason,
+                } => {
                     assert_eq!(progress.drills.len(), 0);
-                    assert_eq!(std::fs::read(&backup).unwrap(), garbage, "the backup keeps the bytes");
+                    assert_eq!(
+                        std::fs::read(&backup).unwrap(),
+                        garbage,
+                        "the backup keeps the bytes"
+                    );
                     assert!(!store.path().exists());
                     assert!(!reason.is_empty());
                 }

@@ -54,17 +54,32 @@ pub fn markdown(text: &str) -> String {
 /// Renders a stage's prompt with its header line.
 pub fn prompt(drill: &Drill, index: usize, prompt_md: &str) -> String {
     let stage = &drill.stages[index];
-    let head = format!("{} · stage {}/{} · {}", drill.name, index + 1, drill.stages.len(), stage.slug);
+    let head = format!(
+        "{} · stage {}/{} · {}",
+        drill.name,
+        index + 1,
+        drill.stages.len(),
+        stage.slug
+    );
     format!("{}\n\n{}", head.dimmed(), markdown(prompt_md))
 }
 
 /// Renders the debrief of a passed stage.
 pub fn debrief(drill: &Drill, index: usize, debrief_md: &str) -> String {
     let stage = &drill.stages[index];
-    let body = debrief_md.strip_prefix(DEBRIEF_HEADING).unwrap_or(debrief_md).trim();
+    let body = debrief_md
+        .strip_prefix(DEBRIEF_HEADING)
+        .unwrap_or(debrief_md)
+        .trim();
     format!(
         "{}\n{}",
-        format!("Debrief · {} stage {}: {}", drill.name, index + 1, stage.title).bold(),
+        format!(
+            "Debrief · {} stage {}: {}",
+            drill.name,
+            index + 1,
+            stage.title
+        )
+        .bold(),
         markdown(body)
     )
 }
@@ -80,13 +95,35 @@ pub fn results(drill: &Drill, results: &[CheckResult], current: Option<&str>) ->
     }
     for slug in slugs {
         let of_stage: Vec<&CheckResult> = results.iter().filter(|r| r.stage == slug).collect();
-        let failing: Vec<&&CheckResult> = of_stage.iter().filter(|r| !r.passed() && r.status != "skipped").collect();
+        let failing: Vec<&&CheckResult> = of_stage
+            .iter()
+            .filter(|r| !r.passed() && r.status != "skipped")
+            .collect();
         let skipped = of_stage.iter().filter(|r| r.status == "skipped").count();
-        let index = drill.stages.iter().position(|s| s.slug == slug).unwrap_or(0);
-        let role = if Some(slug) == current { "" } else { " (regression: passed before)" };
-        let head = format!("{} · stage {}/{} {}{role}", drill.name, index + 1, drill.stages.len(), slug);
+        let index = drill
+            .stages
+            .iter()
+            .position(|s| s.slug == slug)
+            .unwrap_or(0);
+        let role = if Some(slug) == current {
+            ""
+        } else {
+            " (regression: passed before)"
+        };
+        let head = format!(
+            "{} · stage {}/{} {}{role}",
+            drill.name,
+            index + 1,
+            drill.stages.len(),
+            slug
+        );
         if failing.is_empty() && skipped == 0 {
-            let _ = writeln!(out, "{} {head} — {}", "✓".green().bold(), all_pass(of_stage.len()));
+            let _ = writeln!(
+                out,
+                "{} {head} — {}",
+                "✓".green().bold(),
+                all_pass(of_stage.len())
+            );
             continue;
         }
         let skipped_note = if skipped > 0 {
@@ -109,8 +146,16 @@ pub fn results(drill: &Drill, results: &[CheckResult], current: Option<&str>) ->
             out.push('\n');
         }
         if failing.len() > FULL_FAILURES {
-            let rest: Vec<&str> = failing[FULL_FAILURES..].iter().map(|r| r.check.as_str()).collect();
-            let _ = writeln!(out, "  … and {} more failing: {}\n", rest.len(), rest.join(", "));
+            let rest: Vec<&str> = failing[FULL_FAILURES..]
+                .iter()
+                .map(|r| r.check.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "  … and {} more failing: {}\n",
+                rest.len(),
+                rest.join(", ")
+            );
         }
     }
     out
@@ -155,7 +200,15 @@ pub fn build_failure(drill: &Drill, log: &str, stages: &[&str]) -> String {
                 .yellow()
         );
     } else {
-        let _ = writeln!(out, "{}", format!("Fix the errors in exercises/{}/ and run the command again.", drill.name).yellow());
+        let _ = writeln!(
+            out,
+            "{}",
+            format!(
+                "Fix the errors in exercises/{}/ and run the command again.",
+                drill.name
+            )
+            .yellow()
+        );
     }
     out
 }
@@ -169,11 +222,20 @@ fn bar(done: usize, total: usize) -> String {
 /// Renders every drill's stages as passed / current / locked, with progress bars.
 pub fn status(catalog: &Catalog, progress: &Progress) -> String {
     let mut out = String::new();
-    let width = catalog.drills.iter().map(|d| d.name.len()).max().unwrap_or(0);
+    let width = catalog
+        .drills
+        .iter()
+        .map(|d| d.name.len())
+        .max()
+        .unwrap_or(0);
     for drill in &catalog.drills {
         let states = stage_states(drill, &progress.drill(&drill.name));
         let done = states.iter().filter(|s| **s == StageState::Passed).count();
-        let marker = if progress.current.as_deref() == Some(&drill.name) { "▶" } else { " " };
+        let marker = if progress.current.as_deref() == Some(&drill.name) {
+            "▶"
+        } else {
+            " "
+        };
         let _ = writeln!(
             out,
             "{marker} {:width$}  {} {done}/{}  {}",
@@ -195,7 +257,12 @@ pub fn status(catalog: &Catalog, progress: &Progress) -> String {
     let passed: usize = catalog
         .drills
         .iter()
-        .map(|d| stage_states(d, &progress.drill(&d.name)).iter().filter(|s| **s == StageState::Passed).count())
+        .map(|d| {
+            stage_states(d, &progress.drill(&d.name))
+                .iter()
+                .filter(|s| **s == StageState::Passed)
+                .count()
+        })
         .sum();
     let _ = writeln!(out, "\n{passed} of {total} stages passed.");
     out
@@ -255,7 +322,10 @@ mod snapshots {
 
     fn catalog() -> Catalog {
         let mut drills = Vec::new();
-        for (name, order, slugs) in [("lru", 1, &["basics", "ttl", "concurrent"][..]), ("ledger", 2, &["accounts", "idempotency"][..])] {
+        for (name, order, slugs) in [
+            ("lru", 1, &["basics", "ttl", "concurrent"][..]),
+            ("ledger", 2, &["accounts", "idempotency"][..]),
+        ] {
             let mut text = format!("name = \"{name}\"\ntitle = \"The {name} drill\"\norder = {order}\nsummary = \"s\"\n");
             for slug in slugs {
                 text.push_str(&format!(
@@ -281,14 +351,20 @@ mod snapshots {
     #[test]
     fn status_shows_passed_current_and_locked_stages() {
         colored::control::set_override(false);
-        let mut progress = Progress { current: Some("lru".into()), ..Progress::default() };
+        let mut progress = Progress {
+            current: Some("lru".into()),
+            ..Progress::default()
+        };
         progress.mark_passed("lru", "basics");
         insta::assert_snapshot!(status(&catalog(), &progress));
     }
 
     #[test]
     fn status_json_lists_every_stage_with_its_state() {
-        let mut progress = Progress { current: Some("lru".into()), ..Progress::default() };
+        let mut progress = Progress {
+            current: Some("lru".into()),
+            ..Progress::default()
+        };
         progress.mark_passed("lru", "basics");
         insta::assert_snapshot!(status_json(&catalog(), &progress));
     }
@@ -309,7 +385,12 @@ mod snapshots {
             result("ttl", "expired_entry_is_a_miss", "pass", ""),
             result("ttl", "get_refreshes_recency", "fail", message),
             result("ttl", "b", "fail", "rule: b\nexpected: 1\n     got: 2"),
-            result("ttl", "c", "timeout", "rule: c\ntimed out after 5 s — possible deadlock or endless loop"),
+            result(
+                "ttl",
+                "c",
+                "timeout",
+                "rule: c\ntimed out after 5 s — possible deadlock or endless loop",
+            ),
             result("ttl", "d", "skipped", "rule: d\nnot run"),
             result("basics", "get_returns_what_put_stored", "pass", ""),
         ];

@@ -9,7 +9,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -30,7 +33,9 @@ fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let manifest = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
-    let start = manifest.find("members = [").expect("the root manifest lists members");
+    let start = manifest
+        .find("members = [")
+        .expect("the root manifest lists members");
     let end = start + manifest[start..].find(']').unwrap() + 1;
     let manifest = format!(
         "{}members = [\"checker/*\", \"exercises/*\", \"solutions/*\"]{}",
@@ -41,7 +46,14 @@ fn workspace() -> tempfile::TempDir {
     if repo().join("Cargo.lock").exists() {
         std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     }
-    for part in ["checker/kit", "checker/mutant", "checker/lru", "exercises/lru", "solutions/lru", "prompts/lru"] {
+    for part in [
+        "checker/kit",
+        "checker/mutant",
+        "checker/lru",
+        "exercises/lru",
+        "solutions/lru",
+        "prompts/lru",
+    ] {
         copy_tree(&repo().join(part), &root.join(part));
     }
     dir
@@ -114,7 +126,11 @@ fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
     // Locked stages are refused; unknown names get a suggestion and exit 2.
     expect(&xtask(root, &["prompt", "--stage", "2"]), 2, "locked");
     expect(&xtask(root, &["start", "lruu"]), 2, "did you mean \"lru\"?");
-    expect(&xtask(root, &["compare", "lru", "--no-bench"]), 2, "--spoilers");
+    expect(
+        &xtask(root, &["compare", "lru", "--no-bench"]),
+        2,
+        "--spoilers",
+    );
 
     // The reference copied over the stub unlocks and passes every stage through `next`.
     std::fs::copy(root.join("solutions/lru/src/lib.rs"), &lib).unwrap();
@@ -123,21 +139,42 @@ fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
         expect(&run, 0, &format!("Stage {stage} ("));
     }
     let status = xtask(root, &["status", "--json"]);
-    assert_eq!(status.stdout.matches("\"passed\"").count(), stages, "{}", status.stdout);
+    assert_eq!(
+        status.stdout.matches("\"passed\"").count(),
+        stages,
+        "{}",
+        status.stdout
+    );
     expect(&xtask(root, &["next"]), 0, "Drill complete");
-    expect(&xtask(root, &["compare", "lru", "--no-bench"]), 0, "identical");
+    expect(
+        &xtask(root, &["compare", "lru", "--no-bench"]),
+        0,
+        "identical",
+    );
     expect(&xtask(root, &["prompt", "--stage", "2"]), 0, "Debrief");
 
     // An endless loop in `get` becomes a named, failing verdict within a minute, rebuild included.
     let good = std::fs::read_to_string(&lib).unwrap();
     let anchor = "pub fn get(&mut self, key: &K) -> Option<&V> {";
-    assert_eq!(good.matches(anchor).count(), 1, "the reference's get signature changed");
-    std::fs::write(&lib, good.replace(anchor, &format!("{anchor}\n        loop {{}}"))).unwrap();
+    assert_eq!(
+        good.matches(anchor).count(),
+        1,
+        "the reference's get signature changed"
+    );
+    std::fs::write(
+        &lib,
+        good.replace(anchor, &format!("{anchor}\n        loop {{}}")),
+    )
+    .unwrap();
     let started = Instant::now();
     let run = xtask(root, &["test", "lru"]);
     expect(&run, 1, "timed out after");
     expect(&run, 1, "possible deadlock or endless loop");
-    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
 
     // A corrupted progress file is moved aside with a clear message, not a crash.
     std::fs::write(root.join(".syskata/progress.toml"), "passed = [[[").unwrap();
@@ -145,7 +182,13 @@ fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
     expect(&run, 0, "could not be read");
     let backups = std::fs::read_dir(root.join(".syskata"))
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("corrupt"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("corrupt")
+        })
         .count();
     assert_eq!(backups, 1);
 
@@ -155,6 +198,13 @@ fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
     expect(&run, 0, "backed up");
     let stub = std::fs::read_to_string(root.join("checker/lru/stub/lib.rs")).unwrap();
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), stub);
-    let backup_dir = std::fs::read_dir(root.join(".syskata/backups")).unwrap().next().unwrap().unwrap().path();
-    assert!(std::fs::read_to_string(backup_dir.join("src/lib.rs")).unwrap().contains("loop {}"));
+    let backup_dir = std::fs::read_dir(root.join(".syskata/backups"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(std::fs::read_to_string(backup_dir.join("src/lib.rs"))
+        .unwrap()
+        .contains("loop {}"));
 }

@@ -42,7 +42,10 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     if args.no_bench {
         return Ok(ExitCode::SUCCESS);
     }
-    println!("\n{}", "Speed: the same workload on both crates (release builds) …".bold());
+    println!(
+        "\n{}",
+        "Speed: the same workload on both crates (release builds) …".bold()
+    );
     let yours = bench(app, &drill.checker_package(), "learner")?;
     let reference = bench(app, &drill.checker_package(), "reference")?;
     let (Some(yours), Some(reference)) = (yours, reference) else {
@@ -53,7 +56,9 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
 }
 
 fn files(dir: &Path, base: &Path, out: &mut BTreeSet<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -77,7 +82,10 @@ pub fn diff_dirs(mine: &Path, theirs: &Path, drill: &str) -> Result<String> {
         let text = diff
             .unified_diff()
             .context_radius(3)
-            .header(&format!("yours      exercises/{drill}/src/{name}"), &format!("reference  solutions/{drill}/src/{name}"))
+            .header(
+                &format!("yours      exercises/{drill}/src/{name}"),
+                &format!("reference  solutions/{drill}/src/{name}"),
+            )
             .to_string();
         for line in text.lines() {
             let painted = if line.starts_with("+++") || line.starts_with("---") {
@@ -108,7 +116,15 @@ fn bench(app: &App, package: &str, subject: &str) -> Result<Option<Vec<Timing>>>
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
         .current_dir(&app.root)
-        .args(["test", "--release", "--package", package, "--test", "stages", "--no-default-features"])
+        .args([
+            "test",
+            "--release",
+            "--package",
+            package,
+            "--test",
+            "stages",
+            "--no-default-features",
+        ])
         .args(["--features", subject, "--", "--bench"])
         .stdin(Stdio::null())
         .output()
@@ -116,8 +132,16 @@ fn bench(app: &App, package: &str, subject: &str) -> Result<Option<Vec<Timing>>>
     let stdout = String::from_utf8_lossy(&output.stdout);
     let timings = parse_bench(&stdout);
     if !output.status.success() || timings.is_empty() {
-        let who = if subject == "learner" { "your crate" } else { "the reference" };
-        eprintln!("{} could not time {who}:\n{}", "error:".red(), String::from_utf8_lossy(&output.stderr));
+        let who = if subject == "learner" {
+            "your crate"
+        } else {
+            "the reference"
+        };
+        eprintln!(
+            "{} could not time {who}:\n{}",
+            "error:".red(),
+            String::from_utf8_lossy(&output.stderr)
+        );
         return Ok(None);
     }
     Ok(Some(timings))
@@ -140,9 +164,14 @@ pub fn parse_bench(stdout: &str) -> Vec<Timing> {
 
 /// Renders both crates' throughput per workload and the ratio.
 pub fn speed_table(yours: &[Timing], reference: &[Timing]) -> String {
-    let mut out = format!("{:32} {:>16} {:>16} {:>10}\n", "workload", "yours (ops/s)", "reference", "ratio");
+    let mut out = format!(
+        "{:32} {:>16} {:>16} {:>10}\n",
+        "workload", "yours (ops/s)", "reference", "ratio"
+    );
     for (label, ops, nanos) in yours {
-        let Some((_, rops, rnanos)) = reference.iter().find(|(l, _, _)| l == label) else { continue };
+        let Some((_, rops, rnanos)) = reference.iter().find(|(l, _, _)| l == label) else {
+            continue;
+        };
         let rate = |ops: u64, nanos: u64| ops as f64 / (nanos.max(1) as f64 / 1e9);
         let (mine, theirs) = (rate(*ops, *nanos), rate(*rops, *rnanos));
         let ratio = mine / theirs;
@@ -151,7 +180,9 @@ pub fn speed_table(yours: &[Timing], reference: &[Timing]) -> String {
         } else {
             format!("{ratio:.2}×").yellow().to_string()
         };
-        out.push_str(&format!("{label:32} {mine:>16.0} {theirs:>16.0} {verdict:>10}\n"));
+        out.push_str(&format!(
+            "{label:32} {mine:>16.0} {theirs:>16.0} {verdict:>10}\n"
+        ));
     }
     out.push_str("ratio = your throughput / the reference's (above 1 means yours is faster).\n");
     out
@@ -164,7 +195,10 @@ mod tests {
     #[test]
     fn bench_lines_are_parsed_and_other_lines_ignored() {
         let out = "running\nbench\tget/put mix\t1000\t2000000\nbench\tbad\tx\t1\n";
-        assert_eq!(parse_bench(out), [("get/put mix".to_string(), 1000, 2_000_000)]);
+        assert_eq!(
+            parse_bench(out),
+            [("get/put mix".to_string(), 1000, 2_000_000)]
+        );
     }
 
     #[test]

@@ -20,17 +20,31 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     let (mut progress, _) = app.progress()?;
     let drill = app.pick_drill(args.drill.as_deref(), &progress)?;
     let Some(index) = state::current_stage(drill, &progress.drill(&drill.name)) else {
-        println!("Every stage of {} passes: no hints left to give.", drill.name);
+        println!(
+            "Every stage of {} passes: no hints left to give.",
+            drill.name
+        );
         return Ok(ExitCode::SUCCESS);
     };
     let stage = &drill.stages[index];
     if stage.hints.is_empty() {
-        println!("Stage {} has no hints. Re-read the prompt: `cargo xtask prompt`.", stage.slug);
+        println!(
+            "Stage {} has no hints. Re-read the prompt: `cargo xtask prompt`.",
+            stage.slug
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let shown = progress.drill(&drill.name).hints.get(&stage.slug).copied().unwrap_or(0);
+    let shown = progress
+        .drill(&drill.name)
+        .hints
+        .get(&stage.slug)
+        .copied()
+        .unwrap_or(0);
     let now = (shown + 1).min(stage.hints.len());
-    progress.drill_mut(&drill.name).hints.insert(stage.slug.clone(), now);
+    progress
+        .drill_mut(&drill.name)
+        .hints
+        .insert(stage.slug.clone(), now);
     app.store.save(&progress)?;
     for (i, hint) in stage.hints.iter().take(now).enumerate() {
         let label = format!("Hint {}/{} · {}:", i + 1, stage.hints.len(), stage.slug);

@@ -70,14 +70,24 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     println!(
         "\n{} {}\n",
         "★".yellow().bold(),
-        format!("Stage {} ({}) passed.", index + 1, drill.stages[index].slug).green().bold()
+        format!("Stage {} ({}) passed.", index + 1, drill.stages[index].slug)
+            .green()
+            .bold()
     );
     if let (_, Some(debrief)) = app.prompt_parts(drill, index)? {
         println!("{}", ui::debrief(drill, index, &debrief));
     }
     match state::current_stage(drill, &progress.drill(&drill.name)) {
         Some(next) => {
-            println!("{}\n", format!("Unlocked: stage {} — {}", next + 1, drill.stages[next].title).bold());
+            println!(
+                "{}\n",
+                format!(
+                    "Unlocked: stage {} — {}",
+                    next + 1,
+                    drill.stages[next].title
+                )
+                .bold()
+            );
             app.print_prompt(drill, next)?;
         }
         None => println!("{}", complete_message(&drill.name)),

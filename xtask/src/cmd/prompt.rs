@@ -30,7 +30,9 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         None => state::current_stage(drill, &mine).unwrap_or(drill.stages.len() - 1),
     };
     if states[index] == StageState::Locked {
-        let current = state::current_stage(drill, &mine).map(|i| drill.stages[i].slug.clone()).unwrap_or_default();
+        let current = state::current_stage(drill, &mine)
+            .map(|i| drill.stages[i].slug.clone())
+            .unwrap_or_default();
         return Err(UsageError(format!(
             "stage {} of {} is locked: pass stage {current} first (`cargo xtask next`)",
             drill.stages[index].slug, drill.name

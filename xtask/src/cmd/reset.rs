@@ -24,7 +24,12 @@ pub struct Args {
 /// Runs `reset`.
 pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     let drill = app.catalog.drill(&args.drill)?;
-    let stub = app.root.join("checker").join(&drill.name).join("stub").join("lib.rs");
+    let stub = app
+        .root
+        .join("checker")
+        .join(&drill.name)
+        .join("stub")
+        .join("lib.rs");
     let stub_text = std::fs::read_to_string(&stub)
         .with_context(|| format!("cannot read the pristine stub {}", stub.display()))?;
     let exercise = app.root.join("exercises").join(&drill.name);

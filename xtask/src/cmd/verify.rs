@@ -90,7 +90,10 @@ pub fn mutant_source(checker_dir: &Path, reference: &str, mutant: &Mutant) -> Re
             }
             Ok(text)
         }
-        _ => bail!("mutant {} needs either `file` or at least one `patch`, not both", mutant.name),
+        _ => bail!(
+            "mutant {} needs either `file` or at least one `patch`, not both",
+            mutant.name
+        ),
     }
 }
 
@@ -122,7 +125,10 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         Some(name) => vec![app.catalog.drill(name)?],
         None => app.catalog.drills.iter().collect(),
     };
-    let mut tally = Tally { passed: 0, failed: 0 };
+    let mut tally = Tally {
+        passed: 0,
+        failed: 0,
+    };
     let mut orders = std::collections::HashSet::new();
     for drill in &app.catalog.drills {
         if !orders.insert(drill.order) {
@@ -141,7 +147,11 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         }
     }
     println!("\nverify: {} passed, {} failed", tally.passed, tally.failed);
-    Ok(if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if tally.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn check_files(root: &Path, drill: &Drill) -> Result<String> {
@@ -168,13 +178,20 @@ fn check_files(root: &Path, drill: &Drill) -> Result<String> {
             bail!("{}: a prompt starts with a `# Title` line", path.display());
         }
         if debrief.is_none_or(|d| d.trim() == ui::DEBRIEF_HEADING) {
-            bail!("{}: no `{}` section (shown after the stage passes)", path.display(), ui::DEBRIEF_HEADING);
+            bail!(
+                "{}: no `{}` section (shown after the stage passes)",
+                path.display(),
+                ui::DEBRIEF_HEADING
+            );
         }
         if stage.hints.is_empty() {
             bail!("stage {} has no hints", stage.slug);
         }
     }
-    Ok(format!("{} stages, each with a prompt, a debrief and hints", drill.stages.len()))
+    Ok(format!(
+        "{} stages, each with a prompt, a debrief and hints",
+        drill.stages.len()
+    ))
 }
 
 fn check_features(root: &Path, drill: &Drill) -> Result<String> {
@@ -185,8 +202,16 @@ fn check_features(root: &Path, drill: &Drill) -> Result<String> {
         .get("features")
         .and_then(|f| f.as_table())
         .with_context(|| format!("{} has no [features]", path.display()))?;
-    let expected: Vec<String> = drill.stages.iter().map(|s| format!("stage-{}", s.slug)).collect();
-    let mut declared: Vec<String> = features.keys().filter(|k| k.starts_with("stage-")).cloned().collect();
+    let expected: Vec<String> = drill
+        .stages
+        .iter()
+        .map(|s| format!("stage-{}", s.slug))
+        .collect();
+    let mut declared: Vec<String> = features
+        .keys()
+        .filter(|k| k.starts_with("stage-"))
+        .cloned()
+        .collect();
     declared.sort();
     let mut wanted = expected.clone();
     wanted.sort();
@@ -196,7 +221,11 @@ fn check_features(root: &Path, drill: &Drill) -> Result<String> {
     let all: Vec<String> = features
         .get("all-stages")
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     if all != expected {
         bail!("feature all-stages is {all:?}, expected {expected:?} (catalog order)");
@@ -206,23 +235,40 @@ fn check_features(root: &Path, drill: &Drill) -> Result<String> {
             bail!("feature {subject} is missing");
         }
     }
-    Ok(format!("{} stage features in catalog order", expected.len()))
+    Ok(format!(
+        "{} stage features in catalog order",
+        expected.len()
+    ))
 }
 
 fn check_registered(root: &Path, drill: &Drill) -> Result<String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
         .current_dir(root)
-        .args(["test", "--quiet", "--package", &drill.checker_package(), "--test", "stages", "--", "--list"])
+        .args([
+            "test",
+            "--quiet",
+            "--package",
+            &drill.checker_package(),
+            "--test",
+            "stages",
+            "--",
+            "--list",
+        ])
         .stdin(Stdio::null())
         .output()
         .context("cannot start cargo")?;
     if !out.status.success() {
-        bail!("the checker does not build or list:\n{}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "the checker does not build or list:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let mut stages: Vec<(String, usize)> = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let Some((stage, _check)) = line.split_once('\t') else { continue };
+        let Some((stage, _check)) = line.split_once('\t') else {
+            continue;
+        };
         match stages.last_mut() {
             Some((s, n)) if s == stage => *n += 1,
             _ => stages.push((stage.to_owned(), 1)),
@@ -241,7 +287,15 @@ fn describe_failures(results: &[grade::CheckResult]) -> String {
     results
         .iter()
         .filter(|r| !r.passed())
-        .map(|r| format!("\n  {}::{} ({})\n    {}", r.stage, r.check, r.status, r.message.replace('\n', "\n    ")))
+        .map(|r| {
+            format!(
+                "\n  {}::{} ({})\n    {}",
+                r.stage,
+                r.check,
+                r.status,
+                r.message.replace('\n', "\n    ")
+            )
+        })
         .collect()
 }
 
@@ -256,7 +310,11 @@ fn check_reference(app: &App, drill: &Drill) -> Result<String> {
     };
     match grade::run(&app.root, &req, || {})? {
         Graded::Ran(results) if !results.is_empty() && results.iter().all(|r| r.passed()) => {
-            Ok(format!("passes all {} stages ({} checks)", drill.stages.len(), results.len()))
+            Ok(format!(
+                "passes all {} stages ({} checks)",
+                drill.stages.len(),
+                results.len()
+            ))
         }
         Graded::Ran(results) | Graded::Killed(results, _) => {
             bail!("the reference fails:{}", describe_failures(&results))
@@ -266,8 +324,18 @@ fn check_reference(app: &App, drill: &Drill) -> Result<String> {
 }
 
 fn check_stub(app: &App, drill: &Drill) -> Result<String> {
-    let stub = app.root.join("checker").join(&drill.name).join("stub").join("lib.rs");
-    let exercise = app.root.join("exercises").join(&drill.name).join("src").join("lib.rs");
+    let stub = app
+        .root
+        .join("checker")
+        .join(&drill.name)
+        .join("stub")
+        .join("lib.rs");
+    let exercise = app
+        .root
+        .join("exercises")
+        .join(&drill.name)
+        .join("src")
+        .join("lib.rs");
     let pristine = std::fs::read_to_string(&stub)?;
     let mut note = String::new();
     if std::fs::read_to_string(&exercise).ok().as_deref() != Some(pristine.as_str()) {
@@ -297,7 +365,9 @@ fn check_stub(app: &App, drill: &Drill) -> Result<String> {
         )),
         Graded::Ran(_) => bail!("the untouched stub passes stage {}", drill.stages[0].slug),
         Graded::Killed(..) => bail!("the stub run was killed by the runner's limit"),
-        Graded::BuildFailed(log) => bail!("the stub does not compile against stage 1's checks:\n{log}"),
+        Graded::BuildFailed(log) => {
+            bail!("the stub does not compile against stage 1's checks:\n{log}")
+        }
     }
 }
 
@@ -306,15 +376,21 @@ fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, tally: &mut Tally
     let path = dir.join("mutants.toml");
     let mutants: Mutants = match std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))
-        .and_then(|t| toml::from_str(&t).with_context(|| format!("cannot parse {}", path.display())))
-    {
+        .and_then(|t| {
+            toml::from_str(&t).with_context(|| format!("cannot parse {}", path.display()))
+        }) {
         Ok(m) => m,
         Err(e) => return tally.bad(format!("wrong solutions: {e:#}")),
     };
     if mutants.mutants.is_empty() {
         return tally.bad(format!("wrong solutions: {} lists none", path.display()));
     }
-    let reference = match std::fs::read_to_string(app.root.join("solutions").join(&drill.name).join("src/lib.rs")) {
+    let reference = match std::fs::read_to_string(
+        app.root
+            .join("solutions")
+            .join(&drill.name)
+            .join("src/lib.rs"),
+    ) {
         Ok(r) => r,
         Err(e) => return tally.bad(format!("wrong solutions: cannot read the reference: {e}")),
     };
@@ -345,7 +421,10 @@ fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, tally: &mut Tally
             let mut missed = Vec::new();
             for name in &mutant.catches {
                 match results.iter().find(|r| &r.check == name) {
-                    None => bail!("names check {name:?}, which stage {} does not have", mutant.stage),
+                    None => bail!(
+                        "names check {name:?}, which stage {} does not have",
+                        mutant.stage
+                    ),
                     Some(r) if r.passed() => missed.push(name.as_str()),
                     Some(_) => {}
                 }
@@ -382,14 +461,22 @@ mod tests {
             file: None,
             patches: patches
                 .iter()
-                .map(|(f, r)| Patch { find: f.to_string(), replace: r.to_string() })
+                .map(|(f, r)| Patch {
+                    find: f.to_string(),
+                    replace: r.to_string(),
+                })
                 .collect(),
         }
     }
 
     #[test]
     fn patches_apply_in_order_to_the_reference() {
-        let src = mutant_source(Path::new("."), "a b c", &mutant(&[("b", "x"), ("x c", "y")])).unwrap();
+        let src = mutant_source(
+            Path::new("."),
+            "a b c",
+            &mutant(&[("b", "x"), ("x c", "y")]),
+        )
+        .unwrap();
         assert_eq!(src, "a y");
     }
 

@@ -26,16 +26,27 @@ pub struct Args {
 type Snapshot = BTreeMap<PathBuf, (SystemTime, u64)>;
 
 fn snapshot(dir: &Path, out: &mut Snapshot) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.file_name().is_some_and(|n| n == "target" || n.to_string_lossy().starts_with('.')) {
+        if path
+            .file_name()
+            .is_some_and(|n| n == "target" || n.to_string_lossy().starts_with('.'))
+        {
             continue;
         }
         if path.is_dir() {
             snapshot(&path, out);
         } else if let Ok(meta) = entry.metadata() {
-            out.insert(path, (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
+            out.insert(
+                path,
+                (
+                    meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    meta.len(),
+                ),
+            );
         }
     }
 }
@@ -65,7 +76,11 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         let _ = cmd::next::run(app, cmd::next::Args { seed: None });
         println!(
             "\n{}",
-            format!("watching exercises/{}/ — save to re-grade · Enter: re-grade · h: hint · q: quit", drill.name).dimmed()
+            format!(
+                "watching exercises/{}/ — save to re-grade · Enter: re-grade · h: hint · q: quit",
+                drill.name
+            )
+            .dimmed()
         );
         let mut before = Snapshot::new();
         snapshot(&dir, &mut before);
@@ -78,7 +93,9 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
                 Ok(_) => break 'wait,
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 // Standard input is closed (not a terminal): only file changes matter.
-                Err(mpsc::RecvTimeoutError::Disconnected) => std::thread::sleep(Duration::from_millis(250)),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    std::thread::sleep(Duration::from_millis(250))
+                }
             }
             let mut now = Snapshot::new();
             snapshot(&dir, &mut now);
