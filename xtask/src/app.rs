@@ -102,6 +102,33 @@ impl App {
         Ok(())
     }
 
+    /// Starts compiling the grading build of `drill`'s `stage` in the background, so that the first
+    /// `next` after reading a prompt finds most of the work done. Best effort: failures are ignored.
+    pub fn prewarm(&self, drill: &Drill, stage: usize) {
+        let req = Request {
+            drill,
+            stages: vec![stage],
+            compile_also: Vec::new(),
+            subject: Subject::Learner,
+            seed: None,
+            color: false,
+        };
+        let cmd = grade::command(&self.root, &req, Path::new("unused"));
+        // `--no-run` must come before `--`: keep cargo's own arguments and drop the harness's.
+        let args: Vec<std::ffi::OsString> = cmd.get_args().map(|a| a.to_owned()).collect();
+        let split = args.iter().position(|a| a == "--").unwrap_or(args.len());
+        let cargo = cmd.get_program().to_owned();
+        let _ = std::process::Command::new(cargo)
+            .current_dir(&self.root)
+            .args(&args[..split])
+            .arg("--no-run")
+            .arg("--quiet")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+    }
+
     /// Grades `stages` (indices, in run order) of the learner's crate and prints the verdict.
     /// Returns whether every check passed.
     pub fn grade_learner(

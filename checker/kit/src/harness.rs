@@ -277,43 +277,31 @@ fn run_suite(suite: &Suite, opts: &Options) -> i32 {
     let start = Instant::now();
     let (mut passed, mut failed) = (0, 0);
     let mut failures: Vec<(String, String)> = Vec::new();
-    let mut stop_reason: Option<String> = None;
-    for stage in order {
-        for check in stage.checks.iter().filter(|c| matches(opts, c)) {
-            let id = format!("{}::{}", stage.slug, check.name);
-            let outcome = match &stop_reason {
-                Some(reason) => Outcome::new(Status::Skipped, reason.clone()),
-                None => runner::run_in_child(&id, stage.slug, opts),
-            };
-            if outcome.status == Status::Timeout {
-                stop_reason = Some(format!(
-                    "not run: {id} timed out, so the remaining checks were skipped (fix the hang first)"
-                ));
-            }
-            let text = render(suite.drill, &outcome, opts, check.name);
-            println!("check {id} ... {}", outcome.status.word());
-            if outcome.status == Status::Pass {
-                passed += 1;
-            } else {
-                failed += 1;
-                failures.push((id.clone(), text.clone()));
-            }
-            if let Some(file) = report.as_mut() {
-                use std::io::Write as _;
-                let line = format!(
-                    "{{\"stage\":{},\"check\":{},\"status\":{},\"elapsed_ms\":{},\"seed\":{},\"message\":{}}}\n",
-                    json(stage.slug),
-                    json(check.name),
-                    json(outcome.status.word()),
-                    outcome.elapsed.as_millis(),
-                    opts.seed,
-                    json(&text)
-                );
-                let _ = file.write_all(line.as_bytes());
-                let _ = file.flush();
-            }
+    execute(&order, opts, |stage, check, outcome| {
+        let id = format!("{}::{}", stage.slug, check.name);
+        let text = render(suite.drill, outcome, opts, check.name);
+        println!("check {id} ... {}", outcome.status.word());
+        if outcome.status == Status::Pass {
+            passed += 1;
+        } else {
+            failed += 1;
+            failures.push((id.clone(), text.clone()));
         }
-    }
+        if let Some(file) = report.as_mut() {
+            use std::io::Write as _;
+            let line = format!(
+                "{{\"stage\":{},\"check\":{},\"status\":{},\"elapsed_ms\":{},\"seed\":{},\"message\":{}}}\n",
+                json(stage.slug),
+                json(check.name),
+                json(outcome.status.word()),
+                outcome.elapsed.as_millis(),
+                opts.seed,
+                json(&text)
+            );
+            let _ = file.write_all(line.as_bytes());
+            let _ = file.flush();
+        }
+    });
     if !failures.is_empty() {
         println!("\nfailures:");
         for (id, text) in &failures {
@@ -330,6 +318,63 @@ fn run_suite(suite: &Suite, opts: &Options) -> i32 {
         start.elapsed().as_secs_f64()
     );
     i32::from(failed > 0)
+}
+
+/// Runs the checks of `order` one by one in child processes and hands each outcome to `each`.
+/// After a timeout the remaining checks are not run (reported as skipped): one hang must cost one
+/// time limit, not one per check.
+fn execute(order: &[&Stage], opts: &Options, mut each: impl FnMut(&Stage, &Check, &Outcome)) {
+    let mut stop_reason: Option<String> = None;
+    for stage in order {
+        for check in stage.checks.iter().filter(|c| matches(opts, c)) {
+            let id = format!("{}::{}", stage.slug, check.name);
+            let outcome = match &stop_reason {
+                Some(reason) => Outcome::new(Status::Skipped, reason.clone()),
+                None => runner::run_in_child(&id, stage.slug, opts),
+            };
+            if outcome.status == Status::Timeout {
+                stop_reason = Some(format!(
+                    "not run: {id} timed out, so the remaining checks were skipped (fix the hang first)"
+                ));
+            }
+            each(stage, check, &outcome);
+        }
+    }
+}
+
+/// The verdict on one check, for testing the harness itself.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// `stage::check`.
+    pub id: String,
+    /// `pass`, `fail`, `timeout`, `crash` or `skipped`.
+    pub status: &'static str,
+    /// The explanation the learner would read.
+    pub message: String,
+    /// How long the check took, child process included.
+    pub elapsed: Duration,
+}
+
+/// Runs every check of `suite` in child processes with the given time limit and returns the
+/// verdicts instead of printing them. The calling binary must hand `--run-check` invocations to
+/// [`main`] (the children are re-executions of it).
+pub fn verdicts(suite: &Suite, timeout: Duration) -> Vec<Verdict> {
+    let mut opts = Options::parse(std::iter::empty()).expect("no arguments parse");
+    opts.seed = 1;
+    for stage in &suite.stages {
+        opts.timeouts.insert(stage.slug.to_owned(), timeout);
+    }
+    let order: Vec<&Stage> = suite.stages.iter().collect();
+    let mut out = Vec::new();
+    execute(&order, &opts, |stage, check, outcome| {
+        out.push(Verdict {
+            id: format!("{}::{}", stage.slug, check.name),
+            status: outcome.status.word(),
+            message: render(suite.drill, outcome, &opts, check.name),
+            elapsed: outcome.elapsed,
+        });
+    });
+    out
 }
 
 fn matches(opts: &Options, check: &Check) -> bool {

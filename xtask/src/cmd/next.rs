@@ -42,6 +42,7 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         app.store.save(&progress)?;
         println!("{}", welcome(&first.name));
         app.print_prompt(first, 0)?;
+        app.prewarm(first, 0);
         return Ok(ExitCode::SUCCESS);
     }
     let drill = app.pick_drill(None, &progress)?;
