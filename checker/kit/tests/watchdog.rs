@@ -78,6 +78,35 @@ fn prints_then_fails(_: &mut Ctx) {
     expect_eq("answer", 41, 42);
 }
 
+fn lookup_probe(linear: bool) {
+    syskata_kit::probe::Scaling::new("looking a key up", 1_000, 32_000).run(
+        |n| {
+            let keys: Vec<u64> = (0..n as u64).collect();
+            let map: std::collections::HashMap<u64, u64> = keys.iter().map(|&k| (k, k)).collect();
+            (keys, map)
+        },
+        |(keys, map)| {
+            for probe in 0..200u64 {
+                let key = (probe * 7_919) % keys.len() as u64;
+                let found = if linear {
+                    keys.iter().position(|&k| k == key).map(|i| keys[i])
+                } else {
+                    map.get(&key).copied()
+                };
+                std::hint::black_box(found);
+            }
+        },
+    );
+}
+
+fn constant_time_lookup_passes_the_probe(_: &mut Ctx) {
+    lookup_probe(false);
+}
+
+fn linear_scan_fails_the_probe(_: &mut Ctx) {
+    lookup_probe(true);
+}
+
 fn suite() -> Suite {
     Suite {
         drill: "selftest",
@@ -93,6 +122,13 @@ fn suite() -> Suite {
                     exits_early,
                     panics_in_a_thread,
                     prints_then_fails,
+                ],
+            },
+            Stage {
+                slug: "probes",
+                checks: checks![
+                    constant_time_lookup_passes_the_probe,
+                    linear_scan_fails_the_probe
                 ],
             },
             Stage {
@@ -140,6 +176,12 @@ fn main() {
             "outcomes::prints_then_fails",
             "fail",
             &["debug output from the learner", "expected: 42"],
+        ),
+        ("probes::constant_time_lookup_passes_the_probe", "pass", &[]),
+        (
+            "probes::linear_scan_fails_the_probe",
+            "fail",
+            &["at size 32000 as at size 1000", "linear scan"],
         ),
         (
             "hangs::deadlock",
