@@ -1,0 +1,393 @@
+//! Stage concurrent: many threads consume one `SharedIter` through `&self`; every item goes to exactly one of them.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use syskata_kit::stress::run_threads;
+use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
+
+use crate::drill::{Checkpoint, IterError, ResumableIter, SharedIter};
+use crate::support::{exactly_once, first_few};
+
+/// Returns the checks of stage concurrent.
+pub fn stage() -> Stage {
+    Stage {
+        slug: "concurrent",
+        checks: checks![
+            every_item_goes_to_exactly_one_consumer,
+            batches_are_consecutive_and_never_overlap,
+            offset_stops_at_the_end_under_contention,
+            pause_stops_every_consumer_until_resume,
+            shared_iter_continues_where_the_resumable_one_stood,
+            shared_checkpoints_restore_like_single_threaded_ones,
+        ],
+    }
+}
+
+/// Consumer threads in the stress checks: more than the cores, so threads are also preempted.
+const THREADS: usize = 8;
+
+/// Returns a shared iterator over `0..n` named "events".
+fn events(n: u64) -> SharedIter<u64> {
+    SharedIter::new("events", (0..n).collect())
+}
+
+/// Fails the check unless the union of `per_thread` is each of `0..n` exactly once.
+#[track_caller]
+fn expect_exactly_once(per_thread: &[Vec<u64>], n: u64, what: &str) {
+    let counts: Vec<usize> = per_thread.iter().map(Vec::len).collect();
+    if let Some(problem) = exactly_once(per_thread.iter().flatten().copied(), n) {
+        fail(format!(
+            "{what}: each of the {n} items must reach exactly one consumer.\n{problem}\n\
+             items per thread: {counts:?}\n\
+             Reading the offset and advancing it must be one indivisible step (one lock \
+             section, or one atomic read-modify-write such as compare_exchange); a separate \
+             read and write lets two threads take the same item."
+        ));
+    }
+}
+
+fn every_item_goes_to_exactly_one_consumer(_: &mut Ctx) {
+    fn require_send_sync<T: Send + Sync>() {}
+    require_send_sync::<SharedIter<u64>>();
+    require_send_sync::<SharedIter<String>>();
+
+    const N: u64 = 200_000;
+    const ROUNDS: u64 = 4;
+    for round in 1..=ROUNDS {
+        scenario(format!(
+            "round {round} of {ROUNDS}: it = SharedIter::new(\"events\", 0..{N}); {THREADS} threads start \
+             together, half calling it.next(), half it.try_next(), until the source runs out"
+        ));
+        let it = events(N);
+        step(format!("phase: {THREADS} consumers draining the iterator"));
+        let per_thread = run_threads(THREADS, |t| {
+            let mut got = Vec::new();
+            if t % 2 == 0 {
+                while let Some(x) = it.next() {
+                    got.push(x);
+                }
+            } else {
+                loop {
+                    match it.try_next() {
+                        Ok(Some(x)) => got.push(x),
+                        Ok(None) => break,
+                        Err(e) => fail(format!(
+                            "try_next() on a running, never-paused iterator returned Err({e:?})"
+                        )),
+                    }
+                }
+            }
+            got
+        });
+        step("phase: checking the deliveries");
+        expect_exactly_once(&per_thread, N, "deliveries across the threads");
+        for (t, got) in per_thread.iter().enumerate() {
+            if let Some(w) = got.windows(2).find(|w| w[0] >= w[1]) {
+                fail(format!(
+                    "thread {t} got item {} and then item {}: one consumer must see the items it \
+                     gets in source order (a thread's later call claims a later offset)",
+                    w[0], w[1]
+                ));
+            }
+        }
+        expect_eq(
+            "offset() after every item was delivered",
+            it.offset(),
+            N as usize,
+        );
+    }
+}
+
+fn batches_are_consecutive_and_never_overlap(ctx: &mut Ctx) {
+    const N: u64 = 40_000;
+    let seeds: Vec<u64> = (0..THREADS).map(|_| ctx.rng().next_u64()).collect();
+    for round in 1..=3 {
+        scenario(format!(
+            "round {round} of 3: it = SharedIter::new(\"events\", 0..{N}); {THREADS} threads mix \
+             it.next_batch(k) (k random in 1..=16) and it.next() until the source runs out\n\
+             A batch is claimed in one step, so it is a run of consecutive items"
+        ));
+        let it = events(N);
+        step(format!("phase: {THREADS} consumers draining with batches"));
+        let per_thread = run_threads(THREADS, |t| {
+            let mut rng = syskata_kit::Rng::new(seeds[t] ^ round);
+            let mut got = Vec::new();
+            loop {
+                if rng.chance(70) {
+                    let k = rng.range(1, 16) as usize;
+                    let batch = it.next_batch(k);
+                    if batch.is_empty() {
+                        break;
+                    }
+                    if batch.len() > k {
+                        fail(format!(
+                            "next_batch({k}) returned {} items: {}",
+                            batch.len(),
+                            first_few(&batch)
+                        ));
+                    }
+                    if let Some(w) = batch.windows(2).find(|w| w[1] != w[0] + 1) {
+                        fail(format!(
+                            "next_batch({k}) returned [{}]: {} is followed by {}, so the batch \
+                             is not one run of consecutive items — another thread took items \
+                             from the middle of it. Claim the whole range in one step.",
+                            first_few(&batch),
+                            w[0],
+                            w[1]
+                        ));
+                    }
+                    if batch.len() < k && batch.last() != Some(&(N - 1)) {
+                        fail(format!(
+                            "next_batch({k}) returned only {} items ending at {:?}, yet the \
+                             source ({N} items) was not used up there: a batch is short only at \
+                             the end",
+                            batch.len(),
+                            batch.last()
+                        ));
+                    }
+                    got.extend(batch);
+                } else {
+                    match it.next() {
+                        Some(x) => got.push(x),
+                        None => break,
+                    }
+                }
+            }
+            got
+        });
+        step("phase: checking the deliveries");
+        expect_exactly_once(&per_thread, N, "deliveries across the threads");
+        step("next_batch(0), next_batch(5) on the exhausted iterator");
+        expect_eq(
+            "next_batch(5) after exhaustion",
+            it.next_batch(5),
+            Vec::<u64>::new(),
+        );
+    }
+    scenario("it = SharedIter::new(\"events\", 0..5)");
+    let it = events(5);
+    step("next_batch(0)");
+    expect_eq("next_batch(0)", it.next_batch(0), Vec::<u64>::new());
+    expect_eq("offset() after next_batch(0)", it.offset(), 0);
+    step("next_batch(usize::MAX)");
+    expect_eq(
+        "next_batch(usize::MAX): everything that is left",
+        it.next_batch(usize::MAX),
+        vec![0, 1, 2, 3, 4],
+    );
+    expect_eq("offset() after that", it.offset(), 5);
+}
+
+fn offset_stops_at_the_end_under_contention(_: &mut Ctx) {
+    const N: u64 = 500;
+    scenario(format!(
+        "it = SharedIter::new(\"events\", 0..{N}); {THREADS} threads each call next() 1,000 times \
+         and next_batch(7) 200 times — far more than there are items — then offset() and \
+         checkpoint() are read\n\
+         Calls on an exhausted iterator must leave the offset at the end: a checkpoint taken \
+         then must still restore."
+    ));
+    let it = events(N);
+    step("phase: hammering next() and next_batch(7) past the end");
+    let per_thread = run_threads(THREADS, |_| {
+        let mut got = Vec::new();
+        for i in 0..1_200 {
+            if i % 6 == 5 {
+                got.extend(it.next_batch(7));
+            } else if let Some(x) = it.next() {
+                got.push(x);
+            }
+        }
+        got
+    });
+    step("phase: checking");
+    expect_exactly_once(&per_thread, N, "deliveries across the threads");
+    expect_eq(
+        "offset() after the source ran out under contention: it stops at the number of items",
+        it.offset(),
+        N as usize,
+    );
+    let cp = it.checkpoint();
+    expect_eq("checkpoint().offset()", cp.offset(), N as usize);
+    step("ResumableIter::new(\"events\", 0..500).restore(&it.checkpoint())");
+    let mut single = ResumableIter::new("events", (0..N).collect::<Vec<u64>>());
+    expect_eq(
+        "restoring that checkpoint on a single-threaded iterator over the same source",
+        single.restore(&cp),
+        Ok(()),
+    );
+}
+
+fn pause_stops_every_consumer_until_resume(_: &mut Ctx) {
+    const N: u64 = 200_000;
+    let consumers = THREADS - 1;
+    scenario(format!(
+        "it = SharedIter::new(\"events\", 0..{N}); {consumers} consumers call try_next() in a loop \
+         until Ok(None), waiting (yield) on Err(Paused). A controller thread pauses once some items \
+         are out, reads offset(), waits until every consumer has been refused, reads offset() \
+         again, then resumes.\n\
+         Once pause() has returned, no consumer may get another item until resume()."
+    ));
+    let it = events(N);
+    let saw_pause: Vec<AtomicBool> = (0..consumers).map(|_| AtomicBool::new(false)).collect();
+    let finished: Vec<AtomicBool> = (0..consumers).map(|_| AtomicBool::new(false)).collect();
+    step("phase: consumers running; controller waiting for offset >= 2000");
+    let results = run_threads(THREADS, |t| {
+        if t == consumers {
+            // The controller.
+            while it.offset() < 2_000 && !finished.iter().all(|f| f.load(Ordering::Acquire)) {
+                std::hint::spin_loop();
+            }
+            if let Err(e) = it.pause() {
+                fail(format!("pause() on a running iterator returned Err({e:?})"));
+            }
+            let at_pause = it.offset();
+            step(format!(
+                "phase: paused at offset {at_pause}; waiting until every consumer's try_next() \
+                 has returned Err(Paused) (a try_next that blocks while paused never does)"
+            ));
+            // Every consumer must now be refused (or have finished before the pause).
+            while !(0..consumers).all(|c| {
+                saw_pause[c].load(Ordering::Acquire) || finished[c].load(Ordering::Acquire)
+            }) {
+                std::thread::yield_now();
+            }
+            let later = it.offset();
+            let paused = it.is_paused();
+            if let Err(e) = it.resume() {
+                fail(format!("resume() on a paused iterator returned Err({e:?})"));
+            }
+            return (Vec::new(), Some((at_pause, later, paused)));
+        }
+        let mut got = Vec::new();
+        loop {
+            match it.try_next() {
+                Ok(Some(x)) => got.push(x),
+                Ok(None) => break,
+                Err(IterError::Paused) => {
+                    saw_pause[t].store(true, Ordering::Release);
+                    std::thread::yield_now();
+                }
+                Err(e) => fail(format!(
+                    "try_next() returned Err({e:?}); only Paused can happen here"
+                )),
+            }
+        }
+        finished[t].store(true, Ordering::Release);
+        (got, None)
+    });
+    step("phase: checking");
+    let (at_pause, later, paused) = results
+        .iter()
+        .find_map(|r| r.1)
+        .expect("the controller reports");
+    expect(
+        paused,
+        "is_paused() while paused (checked by the controller after every consumer was refused) was false",
+    );
+    expect_eq(
+        format!(
+            "offset() when every consumer had been refused, vs {at_pause} right after pause() \
+             returned: items were handed out while paused"
+        ),
+        later,
+        at_pause,
+    );
+    let per_thread: Vec<Vec<u64>> = results.into_iter().map(|r| r.0).collect();
+    expect_exactly_once(&per_thread, N, "deliveries across pause and resume");
+}
+
+fn shared_iter_continues_where_the_resumable_one_stood(_: &mut Ctx) {
+    scenario("single = ResumableIter::new(\"events\", vec![10, 20, 30, 40]); read 2; it = SharedIter::from(single)");
+    let mut single = ResumableIter::new("events", vec![10u32, 20, 30, 40]);
+    single.next();
+    single.next();
+    step("next(), next(); it = SharedIter::from(single)");
+    let it = SharedIter::from(single);
+    expect_eq("it.offset()", it.offset(), 2);
+    expect_eq("it.is_paused()", it.is_paused(), false);
+    expect_eq("it.next(): the third item", it.next(), Some(30));
+
+    scenario("single = ResumableIter::new(\"events\", vec![10, 20, 30, 40]); read 1; pause(); it = SharedIter::from(single)");
+    let mut single = ResumableIter::new("events", vec![10u32, 20, 30, 40]);
+    single.next();
+    single.pause().ok();
+    step("next(), pause(); it = SharedIter::from(single)");
+    let it = SharedIter::from(single);
+    expect_eq(
+        "it.is_paused(): the pause carries over",
+        it.is_paused(),
+        true,
+    );
+    expect_eq(
+        "it.try_next() while paused",
+        it.try_next(),
+        Err(IterError::Paused),
+    );
+    expect_eq("it.next() while paused", it.next(), None);
+    expect_eq("it.next_batch(3) while paused", it.next_batch(3), vec![]);
+    step("it.pause() again");
+    expect_eq(
+        "it.pause() while paused",
+        it.pause(),
+        Err(IterError::AlreadyPaused),
+    );
+    step("it.resume()");
+    expect_eq("it.resume()", it.resume(), Ok(()));
+    expect_eq("it.resume() again", it.resume(), Err(IterError::NotPaused));
+    expect_eq(
+        "it.next_batch(2) after resume",
+        it.next_batch(2),
+        vec![20, 30],
+    );
+    expect_eq("it.offset()", it.offset(), 3);
+}
+
+fn shared_checkpoints_restore_like_single_threaded_ones(_: &mut Ctx) {
+    scenario("it = SharedIter::new(\"events\", 0..10); read 4; cp = it.checkpoint(); read 3 more");
+    let it = events(10);
+    it.next_batch(4);
+    let cp = it.checkpoint();
+    it.next_batch(3);
+    step("next_batch(4), cp = checkpoint(), next_batch(3)");
+    expect_eq("cp.source_id()", cp.source_id(), "events");
+    expect_eq("cp.offset()", cp.offset(), 4);
+    step("it.pause(); it.restore(&cp)");
+    it.pause().ok();
+    expect_eq("it.restore(&cp) while paused", it.restore(&cp), Ok(()));
+    expect_eq(
+        "it.is_paused(): restore moves the offset only",
+        it.is_paused(),
+        true,
+    );
+    step("it.resume()");
+    it.resume().ok();
+    expect_eq("it.next() after restore and resume", it.next(), Some(4));
+    step("it.restore(&Checkpoint::new(\"other\", 1))");
+    expect_eq(
+        "restore of another source's checkpoint",
+        it.restore(&Checkpoint::new("other", 1)),
+        Err(IterError::SourceMismatch {
+            expected: "events".into(),
+            found: "other".into(),
+        }),
+    );
+    step("it.restore(&Checkpoint::new(\"events\", 11))");
+    expect_eq(
+        "restore past the end of a 10-item source",
+        it.restore(&Checkpoint::new("events", 11)),
+        Err(IterError::OffsetOutOfRange {
+            offset: 11,
+            len: 10,
+        }),
+    );
+    expect_eq("offset() after the refused restores", it.offset(), 5);
+    step("single = ResumableIter::new(\"events\", 0..10); single.restore(&it.checkpoint())");
+    let mut single = ResumableIter::new("events", (0..10).collect::<Vec<u64>>());
+    expect_eq(
+        "a SharedIter checkpoint restored on a ResumableIter",
+        single.restore(&it.checkpoint()),
+        Ok(()),
+    );
+    expect_eq("single.next()", single.next(), Some(5));
+}
