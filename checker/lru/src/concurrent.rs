@@ -1,0 +1,383 @@
+//! Stage concurrent: one cache shared by many threads through `&self`, with exact counters and no lost updates.
+
+use std::time::{Duration, Instant};
+
+use syskata_kit::stress::run_threads;
+use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Rng, Stage};
+
+use crate::drill::{CacheStats, SharedLruCache};
+use crate::support::{num, play, ManualClock, Played};
+
+/// Threads in every stress check: more than the cores, so threads are also preempted mid-operation.
+const THREADS: usize = 8;
+
+/// Returns the checks of stage concurrent.
+pub fn stage() -> Stage {
+    Stage {
+        slug: "concurrent",
+        checks: checks![
+            shared_cache_is_send_and_sync,
+            shared_cache_keeps_the_lru_and_ttl_rules,
+            stats_count_each_get_as_a_hit_or_a_miss_and_each_eviction,
+            update_sees_the_live_value_and_stores_the_result,
+            concurrent_updates_are_never_lost,
+            hit_and_miss_counts_are_exact_under_contention,
+            eviction_count_and_len_are_exact_under_contention,
+            mixed_operations_from_many_threads_keep_the_invariants,
+        ],
+    }
+}
+
+fn render(stats: CacheStats) -> String {
+    format!(
+        "hits={} misses={} evictions={}",
+        stats.hits, stats.misses, stats.evictions
+    )
+}
+
+/// Plays `script` on `SharedLruCache::with_clock(capacity, clock)`; the clock starts at 0.
+///
+/// Operations: `at T`, `put K V`, `put K V ttl N`, `get K`, `update K +S` (appends S to the live
+/// value, or starts from S), `len`, `stats`.
+#[track_caller]
+fn check(capacity: usize, script: &str) {
+    scenario(format!(
+        "SharedLruCache::with_clock({capacity}, clock) with u32 keys and String values, used \
+         from one thread; the clock (ms) starts at 0"
+    ));
+    let clock = ManualClock::at(0);
+    let cache: SharedLruCache<u32, String> = SharedLruCache::with_clock(capacity, clock.reader());
+    play(script, |words| match words {
+        ["at", t] => {
+            clock.set(num(t));
+            Played::unit(format!("clock = {t}"))
+        }
+        ["put", k, v] => {
+            let k: u32 = num(k);
+            Played::value(format!("put({k}, {v:?})"), cache.put(k, v.to_string()))
+        }
+        ["put", k, v, "ttl", ttl] => {
+            let (k, ttl): (u32, u64) = (num(k), num(ttl));
+            Played::value(
+                format!("put_with_ttl({k}, {v:?}, {ttl})"),
+                cache.put_with_ttl(k, v.to_string(), ttl),
+            )
+        }
+        ["get", k] => {
+            let k: u32 = num(k);
+            Played::value(format!("get(&{k})"), cache.get(&k))
+        }
+        ["update", k, suffix] => {
+            let k: u32 = num(k);
+            let suffix = suffix.trim_start_matches('+');
+            let mut seen = None;
+            let stored = cache.update(k, |current| {
+                seen = Some(current.cloned());
+                format!("{}{suffix}", current.map_or("", String::as_str))
+            });
+            Played::plain(
+                format!(
+                    "update({k}, append {suffix:?}) [closure saw {}]",
+                    seen.map_or("nothing: it was not called".to_owned(), |s| format!(
+                        "{s:?}"
+                    ))
+                ),
+                stored,
+            )
+        }
+        ["len"] => Played::plain("len()".into(), cache.len()),
+        ["stats"] => Played::plain("stats()".into(), render(cache.stats())),
+        other => panic!("script error: unknown operation {other:?}"),
+    });
+}
+
+fn shared_cache_is_send_and_sync(_: &mut Ctx) {
+    // A cache that is not Send + Sync makes this suite fail to compile, which says the same.
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<SharedLruCache<u64, String>>();
+    scenario("SharedLruCache::new(4) behind an Arc, written from a spawned thread and read back");
+    let cache = std::sync::Arc::new(SharedLruCache::<u64, String>::new(4));
+    let writer = std::sync::Arc::clone(&cache);
+    step("thread::spawn(move || cache.put(1, \"from a thread\"))");
+    std::thread::spawn(move || writer.put(1, "from a thread".to_owned()))
+        .join()
+        .unwrap_or_else(|_| fail("the writer thread panicked"));
+    expect_eq(
+        "get(&1) on the main thread after the writer thread finished",
+        cache.get(&1),
+        Some("from a thread".to_owned()),
+    );
+}
+
+fn shared_cache_keeps_the_lru_and_ttl_rules(_: &mut Ctx) {
+    check(
+        2,
+        "
+        put 1 a -> none
+        put 1 b -> a     # put returns the previous value, like LruCache::put
+        put 2 c
+        get 1 -> b       # refreshes 1: 2 is now least recently used
+        put 3 d          # full: 2 goes
+        get 2 -> none    # 2 was least recently used when 3 arrived
+        put 4 e ttl 10
+        get 4 -> e       # 4 went in, evicting 1 (least recently used)
+        at 10
+        get 4 -> none    # put at 0 with ttl 10: expired from 10 on
+        len -> 1         # get removed the expired entry
+        ",
+    );
+}
+
+fn stats_count_each_get_as_a_hit_or_a_miss_and_each_eviction(_: &mut Ctx) {
+    check(
+        2,
+        "
+        stats -> hits=0 misses=0 evictions=0
+        get 1 -> none
+        stats -> hits=0 misses=1 evictions=0   # a get that finds nothing is a miss
+        put 1 a
+        put 2 b
+        get 1 -> a
+        stats -> hits=1 misses=1 evictions=0   # put is not a lookup: only get counts
+        put 1 A
+        stats -> hits=1 misses=1 evictions=0   # updating a key of a full cache evicts nothing
+        put 3 c
+        stats -> hits=1 misses=1 evictions=1   # 3 is new and the cache is full: one eviction
+        put 4 d ttl 5
+        at 5
+        get 4 -> none
+        stats -> hits=1 misses=2 evictions=2   # 4 evicted 1 to get in; its expiry is a miss, not an eviction
+        update 5 +x
+        stats -> hits=1 misses=2 evictions=2   # update stored 5 into the slot get(&4) freed: no eviction, no lookup
+        ",
+    );
+}
+
+fn update_sees_the_live_value_and_stores_the_result(_: &mut Ctx) {
+    check(
+        3,
+        "
+        update 1 +a -> a     # no value yet: the closure gets None
+        update 1 +b -> ab    # the closure gets the current value and its result is stored
+        get 1 -> ab
+        put 2 x ttl 5
+        at 5
+        update 2 +y -> y     # 2 expired at 5: the closure gets None, not the dead value
+        at 1000
+        get 2 -> y           # update stores without a ttl
+        ",
+    );
+}
+
+fn concurrent_updates_are_never_lost(_: &mut Ctx) {
+    const PER_THREAD: u64 = 2_500;
+    const KEYS: u64 = 4;
+    scenario(format!(
+        "SharedLruCache::new(16) of counters; {THREADS} threads each call \
+         update(k, |n| n.unwrap_or(0) + 1) {PER_THREAD} times, cycling over keys 0..{KEYS}; \
+         then each key must hold exactly {THREADS} × {PER_THREAD} / {KEYS}"
+    ));
+    let cache: SharedLruCache<u64, u64> = SharedLruCache::new(16);
+    step(format!("phase: {THREADS} threads updating"));
+    run_threads(THREADS, |t| {
+        for i in 0..PER_THREAD {
+            cache.update((i + t as u64) % KEYS, |n| n.copied().unwrap_or(0) + 1);
+        }
+    });
+    step("phase: reading the counters");
+    let expected = THREADS as u64 * PER_THREAD / KEYS;
+    for k in 0..KEYS {
+        let got = cache.get(&k);
+        if got != Some(expected) {
+            fail(format!(
+                "counter {k} after {expected} increments by update() from {THREADS} threads\n\
+                 expected: Some({expected})\n     got: {got:?}\n\
+                 increments were lost: two updates read the same value and both stored value + 1. \
+                 update must read, call the closure and store under one lock"
+            ));
+        }
+    }
+}
+
+fn hit_and_miss_counts_are_exact_under_contention(_: &mut Ctx) {
+    // Long enough for the scheduler to preempt the threads many times at arbitrary points: a
+    // counter updated with load-then-store loses counts only when a thread is paused in between.
+    const RUN_FOR: Duration = Duration::from_millis(250);
+    scenario(format!(
+        "SharedLruCache::new(1000) holding keys 0..100 (no evictions, no ttl); {THREADS} threads \
+         call get() in a loop for {RUN_FOR:?} on keys spread over 0..200, with a little work of \
+         their own between calls, each counting its own hits (key < 100) and misses; stats() must \
+         then add up exactly"
+    ));
+    let cache: SharedLruCache<u64, u64> = SharedLruCache::new(1000);
+    for k in 0..100 {
+        cache.put(k, k);
+    }
+    step(format!("phase: {THREADS} threads reading"));
+    let start = Instant::now();
+    let counted = run_threads(THREADS, |t| {
+        let (mut hits, mut gets) = (0u64, 0u64);
+        while start.elapsed() < RUN_FOR {
+            for _ in 0..64 {
+                let k = (gets * 31 + t as u64 * 7) % 200;
+                let got = cache.get(&k);
+                if got != (k < 100).then_some(k) {
+                    fail(format!(
+                        "get(&{k}) from thread {t} returned {got:?}: keys 0..100 were stored \
+                         and never evicted, keys 100..200 never stored"
+                    ));
+                }
+                hits += u64::from(k < 100);
+                gets += 1;
+                // A little work of the thread's own between lookups.
+                let mut x = gets;
+                for _ in 0..32 {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                }
+                std::hint::black_box(x);
+            }
+        }
+        (hits, gets)
+    });
+    step("phase: comparing stats()");
+    let hits: u64 = counted.iter().map(|c| c.0).sum();
+    let gets: u64 = counted.iter().map(|c| c.1).sum();
+    let expected = CacheStats {
+        hits,
+        misses: gets - hits,
+        evictions: 0,
+    };
+    let got = cache.stats();
+    if got != expected {
+        fail(format!(
+            "stats() after {gets} get() calls from {THREADS} threads ({hits} on stored keys)\n\
+             expected: {}\n     got: {}\n\
+             counts were lost or doubled: each increment must be atomic with the others (update \
+             the counters under the cache's lock, or with fetch_add — never load, add, then store)",
+            render(expected),
+            render(got)
+        ));
+    }
+}
+
+fn eviction_count_and_len_are_exact_under_contention(_: &mut Ctx) {
+    const CAPACITY: usize = 64;
+    const PUTS: u64 = 2_000;
+    scenario(format!(
+        "SharedLruCache::new({CAPACITY}); {THREADS} threads each put {PUTS} keys no other thread \
+         uses (every put is a new key), checking len() <= {CAPACITY} every 50 puts; then \
+         evictions must be puts - capacity exactly and len() must be {CAPACITY}"
+    ));
+    let cache: SharedLruCache<u64, u64> = SharedLruCache::new(CAPACITY);
+    step(format!("phase: {THREADS} threads putting new keys"));
+    let biggest = run_threads(THREADS, |t| {
+        let mut biggest = 0;
+        for j in 0..PUTS {
+            let k = t as u64 * 1_000_000 + j;
+            cache.put(k, j);
+            if j % 50 == 0 {
+                biggest = biggest.max(cache.len());
+            }
+        }
+        biggest
+    });
+    step("phase: checking len() and stats()");
+    let biggest = biggest.into_iter().max().unwrap_or(0);
+    expect(
+        biggest <= CAPACITY,
+        format!(
+            "len() was {biggest} while threads were putting, above the capacity {CAPACITY}: \
+             the cache must never hold more than its capacity, even for a moment"
+        ),
+    );
+    expect_eq(
+        format!("len() after {} puts of new keys", THREADS as u64 * PUTS),
+        cache.len(),
+        CAPACITY,
+    );
+    let puts = THREADS as u64 * PUTS;
+    expect_eq(
+        format!(
+            "stats().evictions after {puts} puts of distinct new keys into a cache of capacity \
+             {CAPACITY}: every put past the first {CAPACITY} evicted exactly one entry"
+        ),
+        cache.stats().evictions,
+        puts - CAPACITY as u64,
+    );
+}
+
+fn mixed_operations_from_many_threads_keep_the_invariants(ctx: &mut Ctx) {
+    const CAPACITY: usize = 32;
+    const OPS: usize = 3_000;
+    scenario(format!(
+        "SharedLruCache::with_clock({CAPACITY}, clock); {THREADS} threads each run {OPS} random \
+         operations (get, put, put_with_ttl, update, len, stats, and moving the clock) on keys \
+         0..64. Afterwards hits + misses must equal the number of get() calls, and during the run \
+         len() must stay <= {CAPACITY} and each thread must see stats() never go down"
+    ));
+    let clock = ManualClock::at(0);
+    let cache: SharedLruCache<u64, u64> = SharedLruCache::with_clock(CAPACITY, clock.reader());
+    let seeds: Vec<u64> = (0..THREADS).map(|_| ctx.rng().next_u64()).collect();
+    step(format!("phase: {THREADS} threads running mixed operations"));
+    let results = run_threads(THREADS, |t| {
+        let mut rng = Rng::new(seeds[t]);
+        let mut gets = 0u64;
+        let mut last_seen = 0u64;
+        for _ in 0..OPS {
+            let k = rng.below(64);
+            match rng.below(20) {
+                0..=7 => {
+                    cache.get(&k);
+                    gets += 1;
+                }
+                8..=10 => {
+                    cache.put(k, k);
+                }
+                11..=13 => {
+                    cache.put_with_ttl(k, k, rng.below(20));
+                }
+                14..=15 => {
+                    cache.update(k, |v| v.copied().unwrap_or(0) + 1);
+                }
+                16 => {
+                    let len = cache.len();
+                    expect(
+                        len <= CAPACITY,
+                        format!("len() returned {len} mid-run, above the capacity {CAPACITY}"),
+                    );
+                }
+                17..=18 => {
+                    let s = cache.stats();
+                    let seen = s.hits + s.misses;
+                    expect(
+                        seen >= last_seen,
+                        format!(
+                            "thread {t} saw hits + misses go down from {last_seen} to {seen}: \
+                             a counter lost an increment or was overwritten"
+                        ),
+                    );
+                    last_seen = seen;
+                }
+                _ => {
+                    clock.advance(1);
+                }
+            }
+        }
+        gets
+    });
+    step("phase: checking stats()");
+    let gets: u64 = results.iter().sum();
+    let stats = cache.stats();
+    expect_eq(
+        format!("stats().hits + stats().misses after {gets} get() calls in all"),
+        stats.hits + stats.misses,
+        gets,
+    );
+    expect(
+        cache.len() <= CAPACITY,
+        format!(
+            "len() is {} after the run, above the capacity {CAPACITY}",
+            cache.len()
+        ),
+    );
+}
