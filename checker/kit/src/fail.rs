@@ -31,6 +31,53 @@ pub(crate) static LOG: Mutex<Log> = Mutex::new(Log {
     dropped: 0,
 });
 
+/// A file the log is also written through to, so a crash (stack overflow, abort) that leaves no
+/// result behind still lets the harness show the scenario and the steps that led to it.
+static JOURNAL: Mutex<Option<std::fs::File>> = Mutex::new(None);
+
+/// Starts writing the log through to `path` (called in the check process).
+pub(crate) fn journal_to(path: &std::path::Path) {
+    if let Ok(file) = std::fs::File::create(path) {
+        *JOURNAL.lock().unwrap_or_else(|p| p.into_inner()) = Some(file);
+    }
+}
+
+fn journal(kind: &str, text: &str) {
+    use std::io::Write as _;
+    let mut journal = JOURNAL.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(file) = journal.as_mut() {
+        let line = format!("{kind} {}\n", crate::outcome::escape(text));
+        let _ = file.write_all(line.as_bytes());
+    }
+}
+
+/// Rebuilds the log from a journal written by [`journal_to`]: (scenario, last steps, dropped).
+pub(crate) fn replay_journal(text: &str) -> (Vec<String>, Vec<String>, usize) {
+    let mut log = Log::default();
+    for line in text.lines() {
+        let (kind, value) = line.split_once(' ').unwrap_or((line, ""));
+        let value = crate::outcome::unescape(value);
+        match kind {
+            "scenario" => {
+                log.scenario = value.lines().map(str::to_owned).collect();
+                log.steps.clear();
+                log.dropped = 0;
+            }
+            "step" => push_step(&mut log, value),
+            _ => {}
+        }
+    }
+    (log.scenario, log.steps.into_iter().collect(), log.dropped)
+}
+
+fn push_step(log: &mut Log, text: String) {
+    if log.steps.len() == STEPS_KEPT {
+        log.steps.pop_front();
+        log.dropped += 1;
+    }
+    log.steps.push_back(text);
+}
+
 fn with_log(f: impl FnOnce(&mut Log)) {
     let mut log = LOG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     f(&mut log);
@@ -40,6 +87,7 @@ fn with_log(f: impl FnOnce(&mut Log)) {
 pub fn scenario(text: impl Into<String>) {
     let text = text.into();
     with_log(|log| {
+        journal("scenario", &text);
         log.scenario = text.lines().map(str::to_owned).collect();
         log.steps.clear();
         log.dropped = 0;
@@ -50,11 +98,8 @@ pub fn scenario(text: impl Into<String>) {
 pub fn step(text: impl Into<String>) {
     let text = text.into();
     with_log(|log| {
-        if log.steps.len() == STEPS_KEPT {
-            log.steps.pop_front();
-            log.dropped += 1;
-        }
-        log.steps.push_back(text);
+        journal("step", &text);
+        push_step(log, text);
     });
 }
 

@@ -96,11 +96,11 @@ impl Outcome {
     }
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('\n', "\\n")
 }
 
-fn unescape(text: &str) -> String {
+pub(crate) fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
@@ -133,6 +133,19 @@ mod tests {
         assert_eq!(back.scenario, o.scenario);
         assert_eq!(back.steps, o.steps);
         assert_eq!(back.dropped_steps, 3);
+    }
+
+    #[test]
+    fn a_journal_replays_to_the_last_scenario_and_its_recent_steps() {
+        let mut text = String::from("scenario old\nstep gone\nscenario line one\\nline two\n");
+        for i in 0..45 {
+            text.push_str(&format!("step put({i}, \"a\\\\n\")\n"));
+        }
+        let (scenario, steps, dropped) = crate::fail::replay_journal(&text);
+        assert_eq!(scenario, ["line one", "line two"]);
+        assert_eq!(steps.len(), 40);
+        assert_eq!(dropped, 5);
+        assert_eq!(steps[0], "put(5, \"a\\n\")");
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct Scaling {
     pub rounds: usize,
     /// The complexity the stage demands, for the message (`"O(1)"`).
     pub demanded: &'static str,
+    /// The most time the whole probe may take, set-up included, before it stops with a verdict
+    /// on what it measured so far (so a very slow solution fails with an explanation instead of
+    /// running into the check's watchdog).
+    pub budget: Duration,
 }
 
 impl Scaling {
@@ -37,7 +41,14 @@ impl Scaling {
             max_ratio: 5.0,
             rounds: 7,
             demanded: "O(1)",
+            budget: Duration::from_millis(2500),
         }
+    }
+
+    /// Sets the probe's time budget.
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
+        self
     }
 
     /// Sets the complexity named in the failure message.
@@ -56,7 +67,8 @@ impl Scaling {
     /// batch on it. Fails the check with an explanation when the large size is too slow.
     pub fn run<S>(&self, mut setup: impl FnMut(usize) -> S, mut work: impl FnMut(&mut S)) {
         let mut best = [Duration::MAX, Duration::MAX];
-        for round in 0..self.rounds {
+        let began = Instant::now();
+        'rounds: for round in 0..self.rounds {
             // Alternate which size goes first so neither always gets the warm cache.
             let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
             for which in order {
@@ -67,17 +79,22 @@ impl Scaling {
                 let took = start.elapsed();
                 best[which] = best[which].min(took);
                 drop(subject);
+                if began.elapsed() > self.budget && best.iter().all(|b| *b != Duration::MAX) {
+                    // Out of time: judge on the rounds measured so far (noise only adds time,
+                    // so fewer rounds can only make an honest solution look slower, never faster).
+                    break 'rounds;
+                }
             }
         }
         let small = best[0].max(Duration::from_nanos(1)).as_secs_f64();
         let ratio = best[1].as_secs_f64() / small;
         if ratio > self.max_ratio {
             fail(format!(
-                "{what} is too slow on a large structure: the same batch of operations took {ratio:.1}× as long \
+                "{what}: too slow on a large structure — the same batch of operations took {ratio:.1}× as long \
                  at size {large} as at size {small_n} (fastest of {rounds} rounds each: {t_large:?} vs {t_small:?}; \
                  allowed: {max:.0}×).\nThe stage asks for {demanded} per operation; a cost that grows with the \
                  size ({large}/{small_n} = {growth}× more entries) points to a linear scan somewhere on this path.",
-                what = capitalise(self.what),
+                what = self.what,
                 large = self.large,
                 small_n = self.small,
                 rounds = self.rounds,
@@ -88,13 +105,5 @@ impl Scaling {
                 growth = self.large / self.small.max(1),
             ));
         }
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

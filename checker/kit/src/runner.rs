@@ -8,7 +8,7 @@
 
 use std::io::Read;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -63,6 +63,7 @@ pub(crate) fn run_child(suite: &Suite, id: &str, opts: &Options) -> ! {
         std::process::exit(2);
     };
 
+    crate::fail::journal_to(&journal_path(Path::new(&result_path)));
     panic::set_hook(Box::new(|info| {
         let message = if let Some(f) = info.payload().downcast_ref::<Failure>() {
             f.message.clone()
@@ -134,6 +135,12 @@ fn fmt_secs(d: Duration) -> String {
     } else {
         format!("{s:.1}")
     }
+}
+
+fn journal_path(result: &Path) -> PathBuf {
+    let mut name = result.as_os_str().to_owned();
+    name.push(".journal");
+    PathBuf::from(name)
 }
 
 fn scratch_file(id: &str) -> PathBuf {
@@ -225,11 +232,20 @@ pub(crate) fn run_in_child(id: &str, stage: &str, opts: &Options) -> Outcome {
         .ok()
         .and_then(|text| Outcome::decode(&text));
     let _ = std::fs::remove_file(&result_path);
+    let journal = std::fs::read_to_string(journal_path(&result_path)).unwrap_or_default();
+    let _ = std::fs::remove_file(journal_path(&result_path));
 
     let mut outcome = match (recorded, status) {
         (Some(o), _) => o,
-        (None, None) => Outcome::new(Status::Timeout, timeout_message(opts.timeout(stage))),
-        (None, Some(status)) => Outcome::new(Status::Crash, crash_message(status, &stderr)),
+        (None, killed) => {
+            let mut o = match killed {
+                None => Outcome::new(Status::Timeout, timeout_message(opts.timeout(stage))),
+                Some(status) => Outcome::new(Status::Crash, crash_message(status, &stderr)),
+            };
+            // The check died without a word: its journal still tells what it was doing.
+            (o.scenario, o.steps, o.dropped_steps) = crate::fail::replay_journal(&journal);
+            o
+        }
     };
     let mut output = stdout;
     let stderr_clean = stderr

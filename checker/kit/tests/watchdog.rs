@@ -52,6 +52,8 @@ fn recurse(n: u64) -> u64 {
 }
 
 fn stack_overflow(_: &mut Ctx) {
+    scenario("a deep tree");
+    step("phase: recursing");
     std::hint::black_box(recurse(1));
 }
 
@@ -164,7 +166,11 @@ fn main() {
             "fail",
             &["todo!()", "watchdog.rs"],
         ),
-        ("outcomes::stack_overflow", "crash", &["stack overflow"]),
+        (
+            "outcomes::stack_overflow",
+            "crash",
+            &["stack overflow", "a deep tree", "phase: recursing"],
+        ),
         ("outcomes::aborts", "crash", &["abort"]),
         ("outcomes::exits_early", "crash", &["exited with code 0"]),
         (
