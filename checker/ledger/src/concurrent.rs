@@ -1,0 +1,443 @@
+//! Stage concurrent: a `SharedLedger` used from many threads: no deadlock, no lost update, one application per key.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
+
+use syskata_kit::stress::run_threads;
+use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
+
+use crate::drill::{AccountId, Amount, LedgerError, Request, SharedLedger, TxId};
+use crate::support::{
+    against_model, race, random_keyed, random_op, replay, request, Model, Op, PER_BATCH, THREADS,
+};
+
+/// Returns the checks of stage concurrent.
+pub fn stage() -> Stage {
+    Stage {
+        slug: "concurrent",
+        checks: checks![
+            shared_ledger_follows_the_single_threaded_rules,
+            opposite_direction_transfers_do_not_deadlock,
+            concurrent_transfers_lose_no_update_and_keep_a_valid_journal,
+            concurrent_withdrawals_never_overdraw,
+            concurrent_duplicates_of_one_key_apply_once,
+            concurrent_different_requests_under_one_key_let_exactly_one_through,
+            concurrent_reversals_of_one_transfer_apply_once,
+        ],
+    }
+}
+
+/// Returns a shared ledger with `accounts` opened and funded, logging the set-up.
+fn shared(accounts: &[(AccountId, Amount)]) -> SharedLedger {
+    let ledger = SharedLedger::new();
+    for &(a, amount) in accounts {
+        let opened = ledger.open_account(a);
+        let funded = ledger.deposit(a, amount);
+        if opened.is_err() || funded.is_err() {
+            fail(format!(
+                "set-up: open_account({a}) -> {opened:?}, deposit({a}, {amount}) -> {funded:?}; both must succeed on a fresh SharedLedger"
+            ));
+        }
+    }
+    step(format!(
+        "set-up: accounts opened and funded, as (account, balance): {accounts:?}"
+    ));
+    ledger
+}
+
+/// Compile-time check: the shared ledger can be shared between threads.
+fn assert_send_sync<T: Send + Sync>() {}
+
+fn shared_ledger_follows_the_single_threaded_rules(ctx: &mut Ctx) {
+    assert_send_sync::<SharedLedger>();
+    scenario(
+        "one thread drives a SharedLedger with random plain and keyed calls, reversals among them; \
+         every answer and balance must match the same plain model of the rules as Ledger",
+    );
+    let ledger = SharedLedger::new();
+    let mut history = Vec::new();
+    against_model(
+        ctx.rng(),
+        800,
+        &mut Model::default(),
+        |rng, model, opening| match opening {
+            Some(op) => (None, op),
+            None if rng.chance(30) => {
+                let (key, op) = random_keyed(rng, model, &mut history, true);
+                (Some(key), op)
+            }
+            None => (None, random_op(rng, model, true)),
+        },
+        |(key, op): &(Option<String>, Op)| match (key, op) {
+            (Some(key), op) => ledger.execute(key, request(op)),
+            (None, Op::Open(a)) => ledger.open_account(*a),
+            (None, Op::Deposit(a, x)) => ledger.deposit(*a, *x),
+            (None, Op::Withdraw(a, x)) => ledger.withdraw(*a, *x),
+            (None, Op::Transfer(from, to, x)) => ledger.transfer(*from, *to, *x),
+            (None, Op::Reverse(tx)) => ledger.reverse(*tx),
+        },
+        |model, (key, op)| match key {
+            Some(key) => model.execute(key, op),
+            None => model.apply(op),
+        },
+        |a| ledger.balance(a),
+    );
+    let journal = ledger.journal();
+    let rebuilt = replay(&journal).unwrap_or_else(|why| fail(why));
+    for a in [1, 2, 3, 4, 5, 6] {
+        expect_eq(
+            format!("balance({a}) rebuilt by replaying journal(), against balance({a})"),
+            rebuilt.get(&a).copied(),
+            ledger.balance(a),
+        );
+        let from_statement = ledger
+            .statement(a)
+            .map(|lines| lines.last().map_or(0, |l| l.balance));
+        expect_eq(
+            format!(
+                "statement({a}): the balance on its last line (0 with no lines; None if the account is not open), against balance({a})"
+            ),
+            from_statement,
+            ledger.balance(a),
+        );
+    }
+}
+
+/// How long each phase of the deadlock check keeps its threads transferring: on a busy machine
+/// a lock-order deadlock needs a thread to be preempted while it holds one of its two locks, so
+/// the phases run for a while rather than a fixed count.
+const DEADLOCK_PHASE: Duration = Duration::from_millis(150);
+
+/// Transfers 1 from `from` to `to` over and over until `deadline` (at least 500 times); returns
+/// how many succeeded and how many were refused.
+fn transfer_until(
+    ledger: &SharedLedger,
+    from: AccountId,
+    to: AccountId,
+    deadline: Instant,
+) -> (Amount, usize) {
+    let (mut moved, mut refused) = (0, 0);
+    while moved + (refused as Amount) < 500 || Instant::now() < deadline {
+        match ledger.transfer(from, to, 1) {
+            Ok(_) => moved += 1,
+            Err(_) => refused += 1,
+        }
+    }
+    (moved, refused)
+}
+
+fn opposite_direction_transfers_do_not_deadlock(_: &mut Ctx) {
+    scenario(format!(
+        "6 threads for {DEADLOCK_PHASE:?}: three send 1 from account 1 to account 2 over and over, three \
+         from 2 to 1; then 6 threads send around the cycle 3 -> 4 -> 5 -> 3.\n\
+         Locking the source and then the destination deadlocks as soon as two opposite transfers \
+         each hold their first lock: take the locks in one global order (for example by account id)."
+    ));
+    let start = 1_000_000_000;
+    let ledger = shared(&[(1, start), (2, start), (3, start), (4, start), (5, start)]);
+    step("phase: opposite-direction transfers (1 -> 2 and 2 -> 1 at the same time)");
+    let deadline = Instant::now() + DEADLOCK_PHASE;
+    let results = run_threads(6, |i| {
+        let (from, to) = if i % 2 == 0 { (1, 2) } else { (2, 1) };
+        transfer_until(&ledger, from, to, deadline)
+    });
+    expect_eq(
+        "refused transfers per thread: every account holds plenty, so none may fail",
+        results.iter().map(|r| r.1).collect::<Vec<_>>(),
+        vec![0; 6],
+    );
+    let one_to_two: Amount = results.iter().step_by(2).map(|r| r.0).sum();
+    let two_to_one: Amount = results.iter().skip(1).step_by(2).map(|r| r.0).sum();
+    step(format!(
+        "{one_to_two} transfers 1 -> 2, {two_to_one} transfers 2 -> 1"
+    ));
+    expect_eq(
+        "balances of 1 and 2 after the opposite-direction transfers",
+        (ledger.balance(1), ledger.balance(2)),
+        (
+            Some(start - one_to_two + two_to_one),
+            Some(start + one_to_two - two_to_one),
+        ),
+    );
+    step("phase: transfers around the cycle 3 -> 4 -> 5 -> 3");
+    let deadline = Instant::now() + DEADLOCK_PHASE;
+    let results = run_threads(6, |i| {
+        let from = 3 + (i % 3) as AccountId;
+        let to = 3 + ((i + 1) % 3) as AccountId;
+        transfer_until(&ledger, from, to, deadline)
+    });
+    expect_eq(
+        "refused transfers per thread around the cycle",
+        results.iter().map(|r| r.1).collect::<Vec<_>>(),
+        vec![0; 6],
+    );
+    let sent: Vec<Amount> = (0..3)
+        .map(|edge| results.iter().skip(edge).step_by(3).map(|r| r.0).sum())
+        .collect();
+    for (k, a) in [3, 4, 5].into_iter().enumerate() {
+        let received = sent[(k + 2) % 3];
+        expect_eq(
+            format!("balance({a}): it sent {} and received {received}", sent[k]),
+            ledger.balance(a),
+            Some(start - sent[k] + received),
+        );
+    }
+}
+
+fn concurrent_transfers_lose_no_update_and_keep_a_valid_journal(ctx: &mut Ctx) {
+    scenario(format!(
+        "6 accounts holding 10 000 each; {THREADS} threads make random transfers at the same moments \
+         (amounts 1–600, so some are refused) between random pairs, both directions mixed, in batches \
+         of {PER_BATCH} per thread run by fresh threads.\n\
+         After each batch every balance must equal its start plus what the successful transfers \
+         brought in minus what they took out (the total stays 60 000); at the end, replaying \
+         journal() in order must never overdraw and must end at the same balances."
+    ));
+    let accounts: Vec<(AccountId, Amount)> = (1..=6).map(|a| (a, 10_000)).collect();
+    let ledger = shared(&accounts);
+    let mut expected: BTreeMap<AccountId, i128> = (1..=6).map(|a| (a, 10_000)).collect();
+    let mut ids = HashSet::new();
+    let rng = ctx.rng();
+    step("phase: random concurrent transfers");
+    race(
+        PER_BATCH,
+        |_| -> Vec<Vec<(AccountId, AccountId, Amount)>> {
+            (0..THREADS)
+                .map(|_| {
+                    (0..PER_BATCH)
+                        .map(|_| {
+                            let from = rng.range(1, 6);
+                            (from, 1 + (from + rng.range(0, 4)) % 6, rng.range(1, 600))
+                        })
+                        .collect()
+                })
+                .collect()
+        },
+        |planned, i, k| {
+            let (from, to, amount) = planned[i][k];
+            (from, to, amount, ledger.transfer(from, to, amount))
+        },
+        |_, answers| {
+            for (from, to, amount, result) in answers.into_iter().flatten() {
+                match result {
+                    Ok(tx) => {
+                        *expected.entry(from).or_default() -= i128::from(amount);
+                        *expected.entry(to).or_default() += i128::from(amount);
+                        expect(ids.insert(tx), format!("two successful transfers both got {tx:?}"));
+                    }
+                    Err(LedgerError::InsufficientFunds { .. }) => {}
+                    Err(e) => fail(format!(
+                        "transfer({from}, {to}, {amount}) -> Err({e:?}): only InsufficientFunds can refuse it"
+                    )),
+                }
+            }
+            for (&a, &want) in &expected {
+                expect_eq(
+                    format!(
+                        "balance({a}) after {} successful transfers: 10 000 plus what they brought in, minus what they took out",
+                        ids.len()
+                    ),
+                    ledger.balance(a).map(i128::from),
+                    Some(want),
+                );
+            }
+        },
+    );
+    step(format!("{} transfers succeeded", ids.len()));
+    let journal = ledger.journal();
+    expect_eq(
+        "journal() length: 6 openings + 6 deposits + every successful transfer",
+        journal.len(),
+        12 + ids.len(),
+    );
+    let rebuilt = replay(&journal).unwrap_or_else(|why| fail(why));
+    for a in 1..=6 {
+        expect_eq(
+            format!("balance({a}) rebuilt by replaying journal(), against balance({a})"),
+            rebuilt.get(&a).copied(),
+            ledger.balance(a),
+        );
+    }
+}
+
+fn concurrent_withdrawals_never_overdraw(_: &mut Ctx) {
+    let refill = (PER_BATCH * THREADS / 2) as Amount;
+    scenario(format!(
+        "account 1 is topped up to {refill} before each batch; then {THREADS} threads call withdraw(1, 1) \
+         at the same moments, {PER_BATCH} times each, in batches run by fresh threads.\n\
+         Checking the balance and debiting it must be one step: exactly {refill} withdrawals per batch \
+         succeed and the account ends at 0."
+    ));
+    let ledger = shared(&[(1, 1)]);
+    call!(ledger.withdraw(1, 1)).ok();
+    step("phase: concurrent withdrawals from one account");
+    race(
+        PER_BATCH,
+        |batch| {
+            if let Err(e) = ledger.deposit(1, refill) {
+                fail(format!(
+                    "deposit(1, {refill}) before batch {batch} -> Err({e:?})"
+                ));
+            }
+            batch
+        },
+        |_, _, _| ledger.withdraw(1, 1),
+        |batch, answers| {
+            let mut succeeded = 0;
+            for result in answers.into_iter().flatten() {
+                match result {
+                    Ok(_) => succeeded += 1,
+                    Err(LedgerError::InsufficientFunds { .. }) => {}
+                    Err(e) => fail(format!(
+                        "withdraw(1, 1) -> Err({e:?}): only InsufficientFunds can refuse it"
+                    )),
+                }
+            }
+            expect_eq(
+                format!("successful withdrawals in batch {batch}, with {refill} in the account"),
+                succeeded,
+                refill,
+            );
+            expect_eq(
+                format!("balance(1) after batch {batch}"),
+                ledger.balance(1),
+                Some(0),
+            );
+        },
+    );
+}
+
+fn concurrent_duplicates_of_one_key_apply_once(_: &mut Ctx) {
+    scenario(format!(
+        "account 1 holds 1; {THREADS} threads send execute(key, Deposit {{ account: 1, amount: 1 }}) with the same key \
+         at the same moment (a client retrying through several gateways), key after key, in batches of \
+         {PER_BATCH} keys run by fresh threads.\n\
+         Each key must apply once and every caller must get that one outcome: checking the key and \
+         claiming it must be one step, and a duplicate that arrives while the first is still running \
+         must wait for its outcome."
+    ));
+    let ledger = shared(&[(1, 1)]);
+    step("phase: concurrent duplicates of each key");
+    let deposit = Request::Deposit {
+        account: 1,
+        amount: 1,
+    };
+    let mut keys = 0;
+    let batches = race(
+        PER_BATCH,
+        |batch| batch,
+        |batch, _, k| ledger.execute(&format!("dup-{batch}-{k}"), deposit.clone()),
+        |batch, answers| {
+            for (k, per_thread) in answers.iter().enumerate() {
+                expect(
+                    per_thread[0].is_ok() && per_thread.iter().all(|r| *r == per_thread[0]),
+                    format!(
+                        "key \"dup-{batch}-{k}\": every thread must get the same successful answer (one TxId); got {per_thread:?}"
+                    ),
+                );
+            }
+            keys += PER_BATCH;
+            expect_eq(
+                format!("balance(1) after batch {batch}: 1 + one deposit of 1 for each of the {keys} keys so far"),
+                ledger.balance(1),
+                Some(1 + keys as Amount),
+            );
+        },
+    );
+    step(format!("{batches} batches, {keys} keys"));
+    expect_eq(
+        "journal() length: open + deposit + one entry per key",
+        ledger.journal().len(),
+        2 + keys,
+    );
+}
+
+fn concurrent_different_requests_under_one_key_let_exactly_one_through(_: &mut Ctx) {
+    scenario(format!(
+        "account 1 holds 1; {THREADS} threads send execute(key, Deposit {{ account: 1, amount: i + 1 }}) with the same \
+         key at once, thread i with its own amount, key after key, in batches of {PER_BATCH} keys run by fresh threads.\n\
+         Exactly one request per key may run; every other caller gets IdempotencyConflict."
+    ));
+    let ledger = shared(&[(1, 1)]);
+    step("phase: concurrent conflicting requests under each key");
+    let mut expected_balance: Amount = 1;
+    race(
+        PER_BATCH,
+        |batch| batch,
+        |batch, i, k| {
+            ledger.execute(
+                &format!("c-{batch}-{k}"),
+                Request::Deposit {
+                    account: 1,
+                    amount: i as Amount + 1,
+                },
+            )
+        },
+        |batch, answers| {
+            for (k, per_thread) in answers.iter().enumerate() {
+                let key = format!("c-{batch}-{k}");
+                let winners: Vec<usize> = (0..THREADS).filter(|&i| per_thread[i].is_ok()).collect();
+                expect(
+                    winners.len() == 1,
+                    format!("key {key:?}: exactly one thread's deposit may run; answers per thread: {per_thread:?}"),
+                );
+                for (i, answer) in per_thread.iter().enumerate() {
+                    if i != winners[0] {
+                        expect_eq(
+                            format!(
+                                "key {key:?}, thread {i}: another thread's request owns the key"
+                            ),
+                            answer.clone(),
+                            Err(LedgerError::IdempotencyConflict(key.clone())),
+                        );
+                    }
+                }
+                expected_balance += winners[0] as Amount + 1;
+            }
+            expect_eq(
+                format!(
+                    "balance(1) after batch {batch}: 1 + the winning deposit of each key so far"
+                ),
+                ledger.balance(1),
+                Some(expected_balance),
+            );
+        },
+    );
+}
+
+fn concurrent_reversals_of_one_transfer_apply_once(_: &mut Ctx) {
+    scenario(format!(
+        "account 1 holds 10 000 000, account 2 holds 1; in each batch, {PER_BATCH} transfers of 1–{PER_BATCH} \
+         from 1 to 2, then, transfer after transfer, {THREADS} threads call reverse on it at once.\n\
+         Exactly one reversal per transfer succeeds; the others get AlreadyReversed."
+    ));
+    let ledger = shared(&[(1, 10_000_000), (2, 1)]);
+    step("phase: concurrent reversals of each transfer");
+    race(
+        PER_BATCH,
+        |_| -> Vec<TxId> {
+            (1..=PER_BATCH as Amount)
+                .map(|x| ledger.transfer(1, 2, x).unwrap_or(TxId(0)))
+                .collect()
+        },
+        |transfers, _, k| ledger.reverse(transfers[k]),
+        |transfers, answers| {
+            for (per_thread, &tx) in answers.iter().zip(transfers) {
+                let ok = per_thread.iter().filter(|r| r.is_ok()).count();
+                let already = per_thread
+                    .iter()
+                    .filter(|r| **r == Err(LedgerError::AlreadyReversed(tx)))
+                    .count();
+                expect(
+                    ok == 1 && already == THREADS - 1,
+                    format!("reverse({tx:?}) from {THREADS} threads: one success and AlreadyReversed for the rest; got {per_thread:?}"),
+                );
+            }
+            expect_eq(
+                "balances of 1 and 2 after the batch: every transfer was undone exactly once",
+                (ledger.balance(1), ledger.balance(2)),
+                (Some(10_000_000), Some(1)),
+            );
+        },
+    );
+}
