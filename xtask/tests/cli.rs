@@ -28,8 +28,19 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Returns a temporary workspace with the kit, the mutant slot and the lru drill.
-fn workspace() -> tempfile::TempDir {
+/// Returns the names of every drill in the repository's catalog.
+fn all_drills() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo().join("prompts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| repo().join("prompts").join(n).join("drill.toml").is_file())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Returns a temporary workspace with the kit, the mutant slot and the given drills.
+fn workspace(drills: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let manifest = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
@@ -46,15 +57,14 @@ fn workspace() -> tempfile::TempDir {
     if repo().join("Cargo.lock").exists() {
         std::fs::copy(repo().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     }
-    for part in [
-        "checker/kit",
-        "checker/mutant",
-        "checker/lru",
-        "exercises/lru",
-        "solutions/lru",
-        "prompts/lru",
-    ] {
+    for part in ["checker/kit", "checker/mutant"] {
         copy_tree(&repo().join(part), &root.join(part));
+    }
+    for drill in drills {
+        for top in ["checker", "exercises", "solutions", "prompts"] {
+            let part = format!("{top}/{drill}");
+            copy_tree(&repo().join(&part), &root.join(&part));
+        }
     }
     dir
 }
@@ -98,8 +108,8 @@ fn expect(run: &Run, code: i32, needle: &str) {
     );
 }
 
-fn stage_count(root: &Path) -> usize {
-    std::fs::read_to_string(root.join("prompts/lru/drill.toml"))
+fn stage_count(root: &Path, drill: &str) -> usize {
+    std::fs::read_to_string(root.join(format!("prompts/{drill}/drill.toml")))
         .unwrap()
         .matches("[[stage]]")
         .count()
@@ -107,10 +117,10 @@ fn stage_count(root: &Path) -> usize {
 
 #[test]
 fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
-    let ws = workspace();
+    let ws = workspace(&["lru"]);
     let root = ws.path();
     let lib = root.join("exercises/lru/src/lib.rs");
-    let stages = stage_count(root);
+    let stages = stage_count(root, "lru");
 
     let status = xtask(root, &["status", "--json"]);
     expect(&status, 0, "\"state\": \"current\"");
@@ -207,4 +217,35 @@ fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
     assert!(std::fs::read_to_string(backup_dir.join("src/lib.rs"))
         .unwrap()
         .contains("loop {}"));
+}
+
+#[test]
+fn every_reference_copied_over_its_stub_passes_every_stage_through_next() {
+    let drills = all_drills();
+    let names: Vec<&str> = drills.iter().map(String::as_str).collect();
+    let ws = workspace(&names);
+    let root = ws.path();
+    for drill in &names {
+        expect(&xtask(root, &["start", drill]), 0, "Now working on");
+        let lib = format!("exercises/{drill}/src/lib.rs");
+        let stub = std::fs::read_to_string(root.join(&lib)).unwrap();
+        expect(&xtask(root, &["next"]), 1, "");
+        std::fs::copy(
+            root.join(format!("solutions/{drill}/src/lib.rs")),
+            root.join(&lib),
+        )
+        .unwrap();
+        for stage in 1..=stage_count(root, drill) {
+            expect(&xtask(root, &["next"]), 0, &format!("Stage {stage} ("));
+        }
+        expect(&xtask(root, &["next"]), 0, "Drill complete");
+        assert_ne!(stub, std::fs::read_to_string(root.join(&lib)).unwrap());
+    }
+    let status = xtask(root, &["status", "--json"]);
+    assert!(
+        !status.stdout.contains("\"state\": \"current\"")
+            && !status.stdout.contains("\"state\": \"locked\""),
+        "{}",
+        status.stdout
+    );
 }

@@ -9,6 +9,7 @@
 //! --timeout-ms basics=3000,ttl=5000   per-stage time limit of one check
 //! --list                  print `stage<TAB>check` for every compiled check and exit
 //! --bench                 run the drill's speed workload and print `bench<TAB>label<TAB>ops<TAB>nanos`
+//! --repeat N              run each check up to N times, stopping at its first failure (flakiness hunts)
 //! FILTER                  run only checks whose name contains FILTER
 //! ```
 
@@ -114,6 +115,7 @@ pub(crate) struct Options {
     pub(crate) list: bool,
     pub(crate) bench: bool,
     pub(crate) filter: Option<String>,
+    pub(crate) repeat: u32,
     pub(crate) child: Option<String>,
     pub(crate) result: Option<String>,
 }
@@ -130,6 +132,7 @@ impl Options {
             list: false,
             bench: false,
             filter: None,
+            repeat: 1,
             child: None,
             result: None,
         };
@@ -156,6 +159,14 @@ impl Options {
                     }
                 }
                 "--list" => opts.list = true,
+                "--repeat" => {
+                    let n = value("--repeat")?;
+                    opts.repeat = n
+                        .parse()
+                        .ok()
+                        .filter(|n| *n >= 1)
+                        .ok_or_else(|| format!("--repeat wants a whole number above 0, got {n}"))?;
+                }
                 "--bench" => opts.bench = true,
                 "--run-check" => opts.child = Some(value("--run-check")?),
                 "--result" => opts.result = Some(value("--result")?),
@@ -330,7 +341,21 @@ fn execute(order: &[&Stage], opts: &Options, mut each: impl FnMut(&Stage, &Check
             let id = format!("{}::{}", stage.slug, check.name);
             let outcome = match &stop_reason {
                 Some(reason) => Outcome::new(Status::Skipped, reason.clone()),
-                None => runner::run_in_child(&id, stage.slug, opts),
+                None => {
+                    let mut outcome = runner::run_in_child(&id, stage.slug, opts);
+                    let mut run = 1;
+                    while outcome.status == Status::Pass && run < opts.repeat {
+                        outcome = runner::run_in_child(&id, stage.slug, opts);
+                        run += 1;
+                    }
+                    if outcome.status != Status::Pass && run > 1 {
+                        outcome.message = format!(
+                            "{}\n(failed on run {run} of up to {}; the earlier runs passed)",
+                            outcome.message, opts.repeat
+                        );
+                    }
+                    outcome
+                }
             };
             if outcome.status == Status::Timeout {
                 stop_reason = Some(format!(
