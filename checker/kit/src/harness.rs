@@ -161,11 +161,10 @@ impl Options {
                 "--list" => opts.list = true,
                 "--repeat" => {
                     let n = value("--repeat")?;
-                    opts.repeat = n
-                        .parse()
-                        .ok()
-                        .filter(|n| *n >= 1)
-                        .ok_or_else(|| format!("--repeat wants a whole number above 0, got {n}"))?;
+                    opts.repeat =
+                        n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                            format!("--repeat wants a whole number above 0, got {n}")
+                        })?;
                 }
                 "--bench" => opts.bench = true,
                 "--run-check" => opts.child = Some(value("--run-check")?),
