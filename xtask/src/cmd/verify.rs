@@ -52,12 +52,32 @@ pub struct Mutant {
     pub about: String,
     /// Checks of that stage that must each fail.
     pub catches: Vec<String>,
-    /// A whole wrong implementation, relative to `checker/<drill>/`.
+    /// A whole wrong implementation, relative to `checker/<drill>/`: one file, or several that are
+    /// joined in order (so wrong solutions can share their unremarkable parts).
     #[serde(default)]
-    pub file: Option<String>,
-    /// Or: edits applied to the reference.
+    pub file: Option<Files>,
+    /// Edits applied to the reference, or to `file` when there is one.
     #[serde(default, rename = "patch")]
     pub patches: Vec<Patch>,
+}
+
+/// One source file or several joined in order.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Files {
+    /// A single file.
+    One(String),
+    /// Files joined in order.
+    Many(Vec<String>),
+}
+
+impl Files {
+    fn list(&self) -> Vec<&str> {
+        match self {
+            Files::One(f) => vec![f.as_str()],
+            Files::Many(fs) => fs.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// One edit of the reference: `find` must occur exactly once.
@@ -70,31 +90,40 @@ pub struct Patch {
     pub replace: String,
 }
 
-/// Returns the source of `mutant`: its file, or the reference with its patches applied.
+/// Returns the source of `mutant`: its file(s), or the reference, with its patches applied.
 pub fn mutant_source(checker_dir: &Path, reference: &str, mutant: &Mutant) -> Result<String> {
-    match (&mutant.file, mutant.patches.is_empty()) {
-        (Some(file), true) => std::fs::read_to_string(checker_dir.join(file))
-            .with_context(|| format!("mutant {}: cannot read {file}", mutant.name)),
-        (None, false) => {
-            let mut text = reference.to_owned();
-            for (i, patch) in mutant.patches.iter().enumerate() {
-                let count = text.matches(&patch.find).count();
-                if count != 1 {
-                    bail!(
-                        "mutant {}: patch {} must match the reference exactly once, but matches {count} times (was the reference changed?)",
-                        mutant.name,
-                        i + 1
-                    );
-                }
-                text = text.replacen(&patch.find, &patch.replace, 1);
+    let mut text = match &mutant.file {
+        Some(files) => {
+            let mut text = String::new();
+            for file in files.list() {
+                text.push_str(
+                    &std::fs::read_to_string(checker_dir.join(file))
+                        .with_context(|| format!("mutant {}: cannot read {file}", mutant.name))?,
+                );
+                text.push('\n');
             }
-            Ok(text)
+            text
         }
-        _ => bail!(
-            "mutant {} needs either `file` or at least one `patch`, not both",
-            mutant.name
-        ),
+        None if mutant.patches.is_empty() => {
+            bail!(
+                "mutant {} needs a `file` or at least one `patch`",
+                mutant.name
+            )
+        }
+        None => reference.to_owned(),
+    };
+    for (i, patch) in mutant.patches.iter().enumerate() {
+        let count = text.matches(&patch.find).count();
+        if count != 1 {
+            bail!(
+                "mutant {}: patch {} must match its base exactly once, but matches {count} times (was the reference changed?)",
+                mutant.name,
+                i + 1
+            );
+        }
+        text = text.replacen(&patch.find, &patch.replace, 1);
     }
+    Ok(text)
 }
 
 struct Tally {
@@ -484,6 +513,19 @@ mod tests {
     fn a_patch_that_no_longer_matches_exactly_once_is_an_error() {
         assert!(mutant_source(Path::new("."), "a b", &mutant(&[("z", "x")])).is_err());
         assert!(mutant_source(Path::new("."), "b b", &mutant(&[("b", "x")])).is_err());
+    }
+
+    #[test]
+    fn files_are_joined_in_order_and_patched() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.rs"), "fn a() {}").unwrap();
+        std::fs::write(dir.path().join("b.rs"), "fn b() { x }").unwrap();
+        let mut m = mutant(&[("x", "y")]);
+        m.file = Some(Files::Many(vec!["a.rs".into(), "b.rs".into()]));
+        assert_eq!(
+            mutant_source(dir.path(), "unused", &m).unwrap(),
+            "fn a() {}\nfn b() { y }\n"
+        );
     }
 
     #[test]
