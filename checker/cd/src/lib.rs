@@ -1,35 +1,6 @@
 //! The cd drill's staged suite; each stage module compiles only when its `stage-*` feature is on.
 
-#[cfg(all(
-    feature = "learner",
-    not(any(feature = "reference", feature = "mutant"))
-))]
-pub use cd as drill;
-#[cfg(all(
-    feature = "reference",
-    not(any(feature = "learner", feature = "mutant"))
-))]
-pub use cd_solution as drill;
-#[cfg(all(
-    feature = "mutant",
-    not(any(feature = "learner", feature = "reference"))
-))]
-pub use syskata_mutant as drill;
-#[cfg(not(any(
-    all(
-        feature = "learner",
-        not(any(feature = "reference", feature = "mutant"))
-    ),
-    all(
-        feature = "reference",
-        not(any(feature = "learner", feature = "mutant"))
-    ),
-    all(
-        feature = "mutant",
-        not(any(feature = "learner", feature = "reference"))
-    ),
-)))]
-compile_error!("enable exactly one of the features `learner`, `reference`, `mutant`");
+syskata_kit::crate_under_test!(learner: cd, reference: cd_solution);
 
 /// Defines one check per named section of a stage's case file (see `cases`).
 macro_rules! case_checks {

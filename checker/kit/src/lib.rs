@@ -36,3 +36,42 @@ macro_rules! checks {
         }, $f)),*]
     };
 }
+
+/// Declares `crate::drill`, the crate under test, as the one picked by exactly one of the checker's
+/// features `learner` (the learner's crate), `reference` (the reference solution) or `mutant` (the
+/// `syskata_mutant` slot), and refuses to compile with any other combination.
+#[macro_export]
+macro_rules! crate_under_test {
+    (learner: $learner:ident, reference: $reference:ident $(,)?) => {
+        #[cfg(all(
+            feature = "mutant",
+            not(any(feature = "learner", feature = "reference"))
+        ))]
+        pub use syskata_mutant as drill;
+        #[cfg(all(
+            feature = "learner",
+            not(any(feature = "reference", feature = "mutant"))
+        ))]
+        pub use $learner as drill;
+        #[cfg(all(
+            feature = "reference",
+            not(any(feature = "learner", feature = "mutant"))
+        ))]
+        pub use $reference as drill;
+        #[cfg(not(any(
+            all(
+                feature = "learner",
+                not(any(feature = "reference", feature = "mutant"))
+            ),
+            all(
+                feature = "reference",
+                not(any(feature = "learner", feature = "mutant"))
+            ),
+            all(
+                feature = "mutant",
+                not(any(feature = "learner", feature = "reference"))
+            ),
+        )))]
+        compile_error!("enable exactly one of the features `learner`, `reference`, `mutant`");
+    };
+}

@@ -4,36 +4,7 @@
 //! one check per file, replayed on the crate under test. `tests/sqlite_oracle.rs` replays the same
 //! files, and seeded random statements, in a real SQLite (not part of the learner's grading).
 
-#[cfg(all(
-    feature = "learner",
-    not(any(feature = "reference", feature = "mutant"))
-))]
-pub use sql_store as drill;
-#[cfg(all(
-    feature = "reference",
-    not(any(feature = "learner", feature = "mutant"))
-))]
-pub use sql_store_solution as drill;
-#[cfg(all(
-    feature = "mutant",
-    not(any(feature = "learner", feature = "reference"))
-))]
-pub use syskata_mutant as drill;
-#[cfg(not(any(
-    all(
-        feature = "learner",
-        not(any(feature = "reference", feature = "mutant"))
-    ),
-    all(
-        feature = "reference",
-        not(any(feature = "learner", feature = "mutant"))
-    ),
-    all(
-        feature = "mutant",
-        not(any(feature = "learner", feature = "reference"))
-    ),
-)))]
-compile_error!("enable exactly one of the features `learner`, `reference`, `mutant`");
+syskata_kit::crate_under_test!(learner: sql_store, reference: sql_store_solution);
 
 /// Defines one check per golden script of a stage (`scripts/<stage>/<name>.sql` becomes check
 /// `<name>`), plus `SCRIPTS`, the list of files the stage grades.
