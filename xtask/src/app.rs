@@ -130,14 +130,14 @@ impl App {
     }
 
     /// Grades `stages` (indices, in run order) of the learner's crate and prints the verdict.
-    /// Returns whether every check passed.
+    /// Returns whether every check passed, some failed, or the crate did not build.
     pub fn grade_learner(
         &self,
         drill: &Drill,
         stages: &[usize],
         current: Option<&str>,
         seed: Option<u64>,
-    ) -> Result<bool> {
+    ) -> Result<Verdict> {
         let names: Vec<&str> = stages
             .iter()
             .map(|&i| drill.stages[i].slug.as_str())
@@ -168,11 +168,17 @@ impl App {
         match graded? {
             Graded::Ran(results) => {
                 print!("{}", ui::results(drill, &results, current));
-                Ok(!results.is_empty() && results.iter().all(|r| r.passed()))
+                Ok(
+                    if !results.is_empty() && results.iter().all(|r| r.passed()) {
+                        Verdict::Pass
+                    } else {
+                        Verdict::Fail
+                    },
+                )
             }
             Graded::BuildFailed(log) => {
                 print!("{}", ui::build_failure(drill, &log, &names));
-                Ok(false)
+                Ok(Verdict::NoBuild)
             }
             Graded::Killed(results, limit) => {
                 print!("{}", ui::results(drill, &results, current));
@@ -181,10 +187,21 @@ impl App {
                     "✗".red().bold(),
                     limit.as_secs()
                 );
-                Ok(false)
+                Ok(Verdict::Fail)
             }
         }
     }
+}
+
+/// How grading the learner's crate went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every check passed.
+    Pass,
+    /// Some check failed (the report was printed).
+    Fail,
+    /// The crate did not compile against the checks (the errors were printed).
+    NoBuild,
 }
 
 /// Returns the exit code for a grading verdict.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use colored::Colorize;
 
-use crate::app::{exit_for, App};
+use crate::app::{exit_for, App, Verdict};
 use crate::state;
 use crate::ui;
 
@@ -54,8 +54,11 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     let order = state::grading_order(drill, &mine);
     let current = state::current_stage(drill, &mine);
     let current_slug = current.map(|i| drill.stages[i].slug.as_str());
-    let passed = app.grade_learner(drill, &order, current_slug, args.seed)?;
-    if !passed {
+    let verdict = app.grade_learner(drill, &order, current_slug, args.seed)?;
+    if verdict == Verdict::NoBuild {
+        return Ok(exit_for(false));
+    }
+    if verdict == Verdict::Fail {
         println!(
             "{}",
             "Fix the first failure, save, and run `cargo xtask next` again. Stuck? `cargo xtask hint`.".yellow()
