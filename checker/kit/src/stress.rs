@@ -3,12 +3,49 @@
 //! Deadlocks are caught by the per-check watchdog of the harness; call [`crate::step`] before each
 //! phase so a timeout report says which phase hung.
 
-use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Runs `body(thread_index)` on `threads` threads that all start at once; returns their results in
-/// thread order. A panic in any thread fails the check (its message is reported).
+/// A barrier whose waiters spin instead of sleeping, so that they leave it within nanoseconds of
+/// each other. `std::sync::Barrier` wakes sleepers one by one, tens of microseconds apart: long
+/// enough for the first thread to finish a whole call before the others start, which hides races
+/// whose window is a few microseconds wide.
+#[derive(Debug)]
+pub struct SpinBarrier {
+    threads: usize,
+    arrived: AtomicUsize,
+}
+
+impl SpinBarrier {
+    /// Returns a barrier for `threads` threads, reusable round after round.
+    pub fn new(threads: usize) -> Self {
+        SpinBarrier {
+            threads,
+            arrived: AtomicUsize::new(0),
+        }
+    }
+
+    /// Waits until all threads have called `wait` for round `round` (0, 1, 2, … in order).
+    pub fn wait(&self, round: usize) {
+        self.arrived.fetch_add(1, Ordering::AcqRel);
+        let target = (round + 1) * self.threads;
+        let mut spins = 0u32;
+        while self.arrived.load(Ordering::Acquire) < target {
+            spins = spins.wrapping_add(1);
+            if spins.is_multiple_of(64) {
+                // More threads than cores: let a thread that has not arrived yet run.
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+    }
+}
+
+/// Runs `body(thread_index)` on `threads` threads that all start at once (released by a
+/// [`SpinBarrier`]); returns their results in thread order. A panic in any thread fails the check
+/// (its message is reported).
 pub fn run_threads<T: Send>(threads: usize, body: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let barrier = Barrier::new(threads);
+    let barrier = SpinBarrier::new(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|i| {
@@ -17,7 +54,7 @@ pub fn run_threads<T: Send>(threads: usize, body: impl Fn(usize) -> T + Sync) ->
                 std::thread::Builder::new()
                     .name(format!("stress thread {i}"))
                     .spawn_scoped(scope, move || {
-                        barrier.wait();
+                        barrier.wait(0);
                         body(i)
                     })
                     .expect("spawn a stress thread")

@@ -17,6 +17,8 @@ use syskata_kit::{expect_eq, fail, step, Rng};
 
 use crate::drill::{AccountId, Amount, Ledger, LedgerError, TxId};
 
+pub use syskata_kit::stress::SpinBarrier;
+
 #[cfg(any(
     feature = "stage-idempotency",
     feature = "stage-history_and_reversals",
@@ -385,40 +387,4 @@ pub fn race<D: Sync, T: Send>(
         batch += 1;
     }
     batch
-}
-
-/// A barrier whose waiters spin instead of sleeping, so that they leave it within nanoseconds of
-/// each other. `std::sync::Barrier` wakes sleepers one by one, tens of microseconds apart: long
-/// enough for the first thread to finish a whole call before the others start, which hides races
-/// whose window is a few microseconds wide. (The kit's `run_threads` uses a sleeping barrier.)
-pub struct SpinBarrier {
-    threads: usize,
-    arrived: std::sync::atomic::AtomicUsize,
-}
-
-impl SpinBarrier {
-    /// Returns a barrier for `threads` threads, reusable round after round.
-    pub fn new(threads: usize) -> Self {
-        SpinBarrier {
-            threads,
-            arrived: std::sync::atomic::AtomicUsize::new(0),
-        }
-    }
-
-    /// Waits until all threads have called `wait` for round `round` (0, 1, 2, … in order).
-    pub fn wait(&self, round: usize) {
-        use std::sync::atomic::Ordering;
-        self.arrived.fetch_add(1, Ordering::AcqRel);
-        let target = (round + 1) * self.threads;
-        let mut spins = 0u32;
-        while self.arrived.load(Ordering::Acquire) < target {
-            spins += 1;
-            if spins.is_multiple_of(64) {
-                // More threads than cores: let a thread that has not arrived yet run.
-                std::thread::yield_now();
-            } else {
-                std::hint::spin_loop();
-            }
-        }
-    }
 }
