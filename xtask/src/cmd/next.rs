@@ -6,7 +6,7 @@ use anyhow::Result;
 use colored::Colorize;
 
 use crate::app::{exit_for, App, Verdict};
-use crate::state;
+use crate::state::{self, Progress};
 use crate::ui;
 
 /// Arguments of `next`.
@@ -66,7 +66,7 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         return Ok(exit_for(false));
     }
     let Some(index) = current else {
-        println!("\n{}", complete_message(&drill.name));
+        println!("\n{}", complete_message(app, &progress, &drill.name));
         return Ok(ExitCode::SUCCESS);
     };
     progress.mark_passed(&drill.name, &drill.stages[index].slug);
@@ -94,14 +94,22 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
             );
             app.print_prompt(drill, next)?;
         }
-        None => println!("{}", complete_message(&drill.name)),
+        None => println!("{}", complete_message(app, &progress, &drill.name)),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn complete_message(drill: &str) -> String {
+fn complete_message(app: &App, progress: &Progress, drill: &str) -> String {
+    let next =
+        app.catalog.drills.iter().find(|d| {
+            d.name != drill && state::current_stage(d, &progress.drill(&d.name)).is_some()
+        });
+    let pick = match next {
+        Some(d) => format!("Next drill: `cargo xtask start {}` ({}).", d.name, d.title),
+        None => "That was the last unfinished drill: every stage of every drill passes.".to_owned(),
+    };
     format!(
-        "{} Every stage of {drill} passes.\n  See the reference beside your code and how fast each is: `cargo xtask compare {drill}`\n  Pick another drill: `cargo xtask status`, then `cargo xtask start <drill>`.",
+        "{} Every stage of {drill} passes.\n  See the reference beside your code and how fast each is: `cargo xtask compare {drill}`\n  {pick}",
         "Drill complete!".green().bold()
     )
 }
