@@ -8,7 +8,7 @@ use colored::Colorize;
 
 use crate::catalog::{self, Catalog, Drill};
 use crate::grade::{self, Graded, Request, Subject};
-use crate::state::{self, Loaded, Progress, Store};
+use crate::state::{Loaded, Progress, Store};
 use crate::ui;
 
 /// Exit code of a run whose grading found a failing stage.
@@ -113,17 +113,8 @@ impl App {
             seed: None,
             color: false,
         };
-        let cmd = grade::command(&self.root, &req, Path::new("unused"));
-        // `--no-run` must come before `--`: keep cargo's own arguments and drop the harness's.
-        let args: Vec<std::ffi::OsString> = cmd.get_args().map(|a| a.to_owned()).collect();
-        let split = args.iter().position(|a| a == "--").unwrap_or(args.len());
-        let cargo = cmd.get_program().to_owned();
-        let _ = std::process::Command::new(cargo)
-            .current_dir(&self.root)
-            .args(&args[..split])
-            .arg("--no-run")
-            .arg("--quiet")
-            .stdin(std::process::Stdio::null())
+        let _ = grade::build_command(&self.root, &req)
+            .args(["--no-run", "--quiet"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn();
@@ -211,9 +202,4 @@ pub fn exit_for(passed: bool) -> ExitCode {
     } else {
         ExitCode::from(FAILING)
     }
-}
-
-/// Returns the indices of the stages the learner may grade in `drill`, current first.
-pub fn unlocked(drill: &Drill, progress: &Progress) -> Vec<usize> {
-    state::grading_order(drill, &progress.drill(&drill.name))
 }

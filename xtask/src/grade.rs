@@ -99,10 +99,16 @@ fn run_limit(req: &Request) -> Duration {
     Duration::from_secs(60 + 4 * per_stage)
 }
 
-/// Returns the cargo command that grades `req`, writing its report to `report`.
-pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut cmd = Command::new(cargo);
+/// Returns a `cargo` command run in `root`, using the cargo that runs the xtask when there is one.
+pub fn cargo(root: &Path) -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root).stdin(Stdio::null());
+    cmd
+}
+
+/// Returns `cargo test` on the checker with the crate under test and the compiled stages of `req`
+/// chosen, without the harness's arguments (so callers may add cargo flags such as `--no-run`).
+pub fn build_command(root: &Path, req: &Request) -> Command {
     let mut compiled: Vec<usize> = req
         .stages
         .iter()
@@ -117,6 +123,28 @@ pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
             .iter()
             .map(|&i| format!("stage-{}", req.drill.stages[i].slug)),
     );
+    let mut cmd = cargo(root);
+    cmd.args([
+        "test",
+        "--package",
+        &req.drill.checker_package(),
+        "--test",
+        "stages",
+    ])
+    .args(["--no-default-features", "--features", &features.join(",")])
+    .arg(if req.color {
+        "--color=always"
+    } else {
+        "--color=never"
+    });
+    if let Subject::Mutant(src) = &req.subject {
+        cmd.env("SYSKATA_MUTANT_SRC", src);
+    }
+    cmd
+}
+
+/// Returns the cargo command that grades `req`, writing its report to `report`.
+pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
     let run: Vec<&str> = req
         .stages
         .iter()
@@ -130,38 +158,20 @@ pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
             format!("{}={}", s.slug, s.time_limit_secs * 1000)
         })
         .collect();
-    cmd.current_dir(root)
-        .args([
-            "test",
-            "--package",
-            &req.drill.checker_package(),
-            "--test",
-            "stages",
-        ])
-        .args(["--no-default-features", "--features", &features.join(",")])
-        .arg(if req.color {
-            "--color=always"
-        } else {
-            "--color=never"
-        })
-        .args([
-            "--",
-            "--stages",
-            &run.join(","),
-            "--timeout-ms",
-            &limits.join(","),
-        ])
-        .arg("--report")
-        .arg(report);
+    let mut cmd = build_command(root, req);
+    cmd.args([
+        "--",
+        "--stages",
+        &run.join(","),
+        "--timeout-ms",
+        &limits.join(","),
+    ])
+    .arg("--report")
+    .arg(report);
     if let Some(seed) = req.seed {
         cmd.args(["--seed", &seed.to_string()]);
     }
-    if let Subject::Mutant(src) = &req.subject {
-        cmd.env("SYSKATA_MUTANT_SRC", src);
-    }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd
 }
 

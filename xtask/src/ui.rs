@@ -228,9 +228,12 @@ pub fn status(catalog: &Catalog, progress: &Progress) -> String {
         .map(|d| d.name.len())
         .max()
         .unwrap_or(0);
+    let (mut passed, mut total) = (0, 0);
     for drill in &catalog.drills {
         let states = stage_states(drill, &progress.drill(&drill.name));
         let done = states.iter().filter(|s| **s == StageState::Passed).count();
+        passed += done;
+        total += states.len();
         let marker = if progress.current.as_deref() == Some(&drill.name) {
             "▶"
         } else {
@@ -253,17 +256,6 @@ pub fn status(catalog: &Catalog, progress: &Progress) -> String {
             let _ = writeln!(out, "    {icon} {:24} {label}", stage.slug);
         }
     }
-    let total: usize = catalog.drills.iter().map(|d| d.stages.len()).sum();
-    let passed: usize = catalog
-        .drills
-        .iter()
-        .map(|d| {
-            stage_states(d, &progress.drill(&d.name))
-                .iter()
-                .filter(|s| **s == StageState::Passed)
-                .count()
-        })
-        .sum();
     let _ = writeln!(out, "\n{passed} of {total} stages passed.");
     out
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use colored::Colorize;
@@ -121,9 +121,7 @@ pub fn diff_dirs(mine: &Path, theirs: &Path, drill: &str) -> Result<String> {
 type Timing = (String, u64, u64);
 
 fn bench(app: &App, package: &str, subject: &str) -> Result<Option<Vec<Timing>>> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&app.root)
+    let output = crate::grade::cargo(&app.root)
         .args([
             "test",
             "--release",
@@ -134,7 +132,6 @@ fn bench(app: &App, package: &str, subject: &str) -> Result<Option<Vec<Timing>>>
             "--no-default-features",
         ])
         .args(["--features", subject, "--", "--bench"])
-        .stdin(Stdio::null())
         .output()
         .context("cannot start cargo")?;
     let stdout = String::from_utf8_lossy(&output.stdout);

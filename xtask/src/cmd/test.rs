@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use colored::Colorize;
 
-use crate::app::{exit_for, unlocked, App, Verdict};
+use crate::app::{exit_for, App, Verdict};
 use crate::state;
 
 /// Arguments of `test`.
@@ -24,8 +24,12 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     let drill = app.pick_drill(args.drill.as_deref(), &progress)?;
     let mine = progress.drill(&drill.name);
     let current = state::current_stage(drill, &mine).map(|i| drill.stages[i].slug.as_str());
-    let passed =
-        app.grade_learner(drill, &unlocked(drill, &progress), current, args.seed)? == Verdict::Pass;
+    let passed = app.grade_learner(
+        drill,
+        &state::grading_order(drill, &mine),
+        current,
+        args.seed,
+    )? == Verdict::Pass;
     if passed {
         if let Some(slug) = current {
             println!(

@@ -6,7 +6,7 @@
 //! `checker/<drill>/mutants.toml` fails the stage it targets, through the checks it names.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use colored::Colorize;
@@ -271,9 +271,7 @@ fn check_features(root: &Path, drill: &Drill) -> Result<String> {
 }
 
 fn check_registered(root: &Path, drill: &Drill) -> Result<String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(cargo)
-        .current_dir(root)
+    let out = grade::cargo(root)
         .args([
             "test",
             "--quiet",
@@ -284,7 +282,6 @@ fn check_registered(root: &Path, drill: &Drill) -> Result<String> {
             "--",
             "--list",
         ])
-        .stdin(Stdio::null())
         .output()
         .context("cannot start cargo")?;
     if !out.status.success() {
