@@ -110,7 +110,6 @@ pub(crate) struct Options {
     pub(crate) stages: Option<Vec<String>>,
     pub(crate) report: Option<String>,
     pub(crate) seed: u64,
-    pub(crate) seed_given: bool,
     pub(crate) timeouts: HashMap<String, Duration>,
     pub(crate) list: bool,
     pub(crate) bench: bool,
@@ -127,7 +126,6 @@ impl Options {
             stages: None,
             report: None,
             seed: 0,
-            seed_given: false,
             timeouts: HashMap::new(),
             list: false,
             bench: false,
@@ -183,7 +181,6 @@ impl Options {
                     .trim()
                     .parse()
                     .map_err(|_| format!("the seed must be a whole number, got {text:?}"))?;
-                opts.seed_given = true;
             }
             None => {
                 let nanos = std::time::SystemTime::now()
