@@ -157,7 +157,8 @@ impl App {
             eprint!("\r\x1b[2K");
         }
         match graded? {
-            Graded::Ran(results) => {
+            Graded::Ran(mut results) => {
+                crate::rules::in_prompt_words(&self.root, drill, &mut results);
                 print!("{}", ui::results(drill, &results, current));
                 Ok(
                     if !results.is_empty() && results.iter().all(|r| r.passed()) {
@@ -171,7 +172,8 @@ impl App {
                 print!("{}", ui::build_failure(drill, &log, &names));
                 Ok(Verdict::NoBuild)
             }
-            Graded::Killed(results, limit) => {
+            Graded::Killed(mut results, limit) => {
+                crate::rules::in_prompt_words(&self.root, drill, &mut results);
                 print!("{}", ui::results(drill, &results, current));
                 println!(
                     "{} the checks ran longer than the runner's limit of {} s and were stopped (all of their processes were killed).",

@@ -4,6 +4,7 @@ mod app;
 mod catalog;
 mod cmd;
 mod grade;
+mod rules;
 mod state;
 mod ui;
 mod util;

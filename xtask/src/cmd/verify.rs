@@ -15,6 +15,7 @@ use serde::Deserialize;
 use crate::app::App;
 use crate::catalog::{self, Drill};
 use crate::grade::{self, Graded, Request, Subject};
+use crate::rules;
 use crate::ui;
 
 /// Arguments of `verify`.
@@ -168,7 +169,20 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         println!("\n{}", format!("── {} ──", drill.name).bold());
         tally.record("catalog, prompts and files", check_files(&app.root, drill));
         tally.record("checker features", check_features(&app.root, drill));
-        tally.record("registered stages", check_registered(&app.root, drill));
+        let listed = match check_registered(&app.root, drill) {
+            Ok((detail, listed)) => {
+                tally.ok(format!("registered stages: {detail}"));
+                Some(listed)
+            }
+            Err(e) => {
+                tally.bad(format!("registered stages: {e:#}"));
+                None
+            }
+        };
+        if let Some(listed) = &listed {
+            tally.record("rule map", check_rules(&app.root, drill, listed));
+        }
+        tally.record("mutation testing", check_mutation(&app.root, drill));
         tally.record("reference", check_reference(app, drill));
         tally.record("stub", check_stub(app, drill));
         if !args.quick {
@@ -270,7 +284,10 @@ fn check_features(root: &Path, drill: &Drill) -> Result<String> {
     ))
 }
 
-fn check_registered(root: &Path, drill: &Drill) -> Result<String> {
+/// The checks a suite registers, as `(stage, check)` pairs.
+type Listed = Vec<(String, String)>;
+
+fn check_registered(root: &Path, drill: &Drill) -> Result<(String, Listed)> {
     let out = grade::cargo(root)
         .args([
             "test",
@@ -291,10 +308,12 @@ fn check_registered(root: &Path, drill: &Drill) -> Result<String> {
         );
     }
     let mut stages: Vec<(String, usize)> = Vec::new();
+    let mut listed = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let Some((stage, _check)) = line.split_once('\t') else {
+        let Some((stage, check)) = line.split_once('\t') else {
             continue;
         };
+        listed.push((stage.to_owned(), check.to_owned()));
         match stages.last_mut() {
             Some((s, n)) if s == stage => *n += 1,
             _ => stages.push((stage.to_owned(), 1)),
@@ -306,7 +325,134 @@ fn check_registered(root: &Path, drill: &Drill) -> Result<String> {
         bail!("the checker registers stages {got:?}, the catalog lists {want:?}");
     }
     let counts: Vec<String> = stages.iter().map(|(s, n)| format!("{s} {n}")).collect();
-    Ok(format!("checks per stage: {}", counts.join(", ")))
+    Ok((format!("checks per stage: {}", counts.join(", ")), listed))
+}
+
+fn check_rules(root: &Path, drill: &Drill, listed: &Listed) -> Result<String> {
+    let map = rules::RuleMap::load(root, &drill.name)?;
+    let mut prompts = Vec::new();
+    for stage in &drill.stages {
+        let path = catalog::prompt_path(root, drill, stage);
+        let raw = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        prompts.push(rules::prompt_only(&raw));
+    }
+    let audit = rules::audit(drill, &map, &prompts, listed);
+    if !audit.problems.is_empty() {
+        bail!(
+            "{} problems in {}:\n  {}",
+            audit.problems.len(),
+            rules::path(root, &drill.name).display(),
+            audit.problems.join("\n  ")
+        );
+    }
+    let mut by_dimension: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (stage, check) in listed {
+        if let Some(d) = map.dimension_of(drill, stage, check) {
+            *by_dimension.entry(d.name()).or_default() += 1;
+        }
+    }
+    let dimensions: Vec<String> = by_dimension
+        .iter()
+        .map(|(d, n)| format!("{d} {n}"))
+        .collect();
+    Ok(format!(
+        "{} stated rules and edge cases, {} rules, {} checks ({}): every statement quoted, every rule with a deterministic check, every check serving a rule",
+        audit.bullets,
+        audit.rules,
+        audit.checks,
+        dimensions.join(", ")
+    ))
+}
+
+/// The committed outcome of cargo-mutants on a drill's reference: the figures and every survivor
+/// triaged.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Mutation {
+    /// The exact command that produced the figures.
+    command: String,
+    /// When it ran (YYYY-MM-DD).
+    date: String,
+    /// Mutants that built and were tested.
+    viable: usize,
+    /// Mutants the suite rejected (failed or timed out) in that run.
+    killed: usize,
+    /// Every mutant the suite did not reject in that run.
+    #[serde(default, rename = "survivor")]
+    survivors: Vec<Survivor>,
+}
+
+/// One mutant that survived the run, and what became of it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Survivor {
+    /// The mutant as cargo-mutants names it (`file:line:col: replace … with …`).
+    mutant: String,
+    /// `equivalent` (no input tells it apart), `killed` (a check added since rejects it; `by` names it)
+    /// or `missed` (still survives).
+    verdict: String,
+    /// Why it is equivalent, or which check now kills it, or why it is left.
+    why: String,
+}
+
+/// The share of non-equivalent mutants a suite must kill.
+const MUTATION_GOAL: f64 = 0.9;
+
+fn check_mutation(root: &Path, drill: &Drill) -> Result<String> {
+    let path = root.join("checker").join(&drill.name).join("mutation.toml");
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read {} (run cargo-mutants as checker/AUTHORING.md says and triage every survivor there)",
+            path.display()
+        )
+    })?;
+    let m: Mutation =
+        toml::from_str(&text).with_context(|| format!("cannot parse {}", path.display()))?;
+    if m.command.trim().is_empty() || m.date.trim().is_empty() {
+        bail!("{}: `command` and `date` say how the figures were made", path.display());
+    }
+    if m.killed + m.survivors.len() != m.viable {
+        bail!(
+            "{}: killed ({}) + survivors ({}) must equal viable ({})",
+            path.display(),
+            m.killed,
+            m.survivors.len(),
+            m.viable
+        );
+    }
+    let mut equivalent = 0;
+    let mut killed_since = 0;
+    for s in &m.survivors {
+        match s.verdict.as_str() {
+            "equivalent" => equivalent += 1,
+            "killed" => killed_since += 1,
+            "missed" => {}
+            other => bail!(
+                "{}: survivor {:?} has verdict {other:?}; use equivalent, killed or missed",
+                path.display(),
+                s.mutant
+            ),
+        }
+        if s.why.trim().is_empty() {
+            bail!("{}: survivor {:?} needs a `why`", path.display(), s.mutant);
+        }
+    }
+    let judged = m.viable - equivalent;
+    let killed = m.killed + killed_since;
+    let score = if judged == 0 { 1.0 } else { killed as f64 / judged as f64 };
+    let figures = format!(
+        "{} viable, {} killed ({} of them by checks added after the run), {} equivalent: {:.1} % of non-equivalent mutants killed",
+        m.viable,
+        killed,
+        killed_since,
+        equivalent,
+        score * 100.0
+    );
+    if score < MUTATION_GOAL {
+        bail!("{figures}, below the {:.0} % goal", MUTATION_GOAL * 100.0);
+    }
+    Ok(figures)
 }
 
 fn describe_failures(results: &[grade::CheckResult]) -> String {
