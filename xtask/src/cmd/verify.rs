@@ -374,6 +374,9 @@ struct Mutation {
     command: String,
     /// When it ran (YYYY-MM-DD).
     date: String,
+    /// Which part of the generated mutants ran, when not all of them (`shard 0/3, round-robin`).
+    #[serde(default)]
+    sample: Option<String>,
     /// Mutants that built and were tested.
     viable: usize,
     /// Mutants the suite rejected (failed or timed out) in that run.
@@ -441,8 +444,13 @@ fn check_mutation(root: &Path, drill: &Drill) -> Result<String> {
     let judged = m.viable - equivalent;
     let killed = m.killed + killed_since;
     let score = if judged == 0 { 1.0 } else { killed as f64 / judged as f64 };
+    let sample = m
+        .sample
+        .as_deref()
+        .map(|s| format!(" (sample: {s})"))
+        .unwrap_or_default();
     let figures = format!(
-        "{} viable, {} killed ({} of them by checks added after the run), {} equivalent: {:.1} % of non-equivalent mutants killed",
+        "{} viable{sample}, {} killed ({} of them by checks added after the run), {} equivalent: {:.1} % of non-equivalent mutants killed",
         m.viable,
         killed,
         killed_since,
