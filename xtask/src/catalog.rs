@@ -136,7 +136,11 @@ impl Catalog {
 
 /// Parses and validates one catalog file.
 pub fn parse(text: &str) -> Result<Drill> {
-    let drill: Drill = toml::from_str(text)?;
+    let mut table: toml::Table = toml::from_str(text)?;
+    // `target_minutes` is read by `target_minutes` below, for mock rounds only; the stage struct
+    // does not carry it, so it is taken out (and validated) before the strict parse.
+    stage_targets(&mut table)?;
+    let drill: Drill = toml::Value::Table(table).try_into()?;
     if drill.stages.is_empty() {
         bail!("the drill {} has no stages", drill.name);
     }
@@ -161,6 +165,42 @@ pub fn parse(text: &str) -> Result<Drill> {
         }
     }
     Ok(drill)
+}
+
+/// Removes every stage's `target_minutes` from a parsed catalog and returns them in stage order.
+fn stage_targets(table: &mut toml::Table) -> Result<Vec<Option<u64>>> {
+    let Some(toml::Value::Array(stages)) = table.get_mut("stage") else {
+        return Ok(Vec::new());
+    };
+    let mut targets = Vec::new();
+    for stage in stages {
+        let target = match stage
+            .as_table_mut()
+            .and_then(|t| t.remove("target_minutes"))
+        {
+            None => None,
+            Some(toml::Value::Integer(n)) if n > 0 => Some(n as u64),
+            Some(other) => {
+                bail!("target_minutes must be a whole number of minutes above 0, not {other}")
+            }
+        };
+        targets.push(target);
+    }
+    Ok(targets)
+}
+
+/// Returns each stage's target time in a mock round (`target_minutes` in `drill.toml`), in minutes;
+/// `None` for a stage without one (or when the file cannot be read: the catalog loaded it before).
+#[allow(dead_code)] // read by `mock`, which lands next
+pub fn target_minutes(root: &Path, drill: &Drill) -> Vec<Option<u64>> {
+    let file = root.join("prompts").join(&drill.name).join("drill.toml");
+    let mut targets = std::fs::read_to_string(file)
+        .ok()
+        .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
+        .and_then(|mut table| stage_targets(&mut table).ok())
+        .unwrap_or_default();
+    targets.resize(drill.stages.len(), None);
+    targets
 }
 
 /// Returns `" (did you mean X?)"` when one of `names` is close to `wanted`.
@@ -223,6 +263,31 @@ time_limit_secs = 5
         let slugs: Vec<_> = d.stages.iter().map(|s| s.slug.as_str()).collect();
         assert_eq!(slugs, ["basics", "ttl"]);
         assert!(d.stages[1].hints.is_empty());
+    }
+
+    #[test]
+    fn target_minutes_are_optional_positive_and_read_per_stage() {
+        let text = GOOD.replacen(
+            "time_limit_secs = 5\n",
+            "time_limit_secs = 5\ntarget_minutes = 12\n",
+            1,
+        );
+        assert_eq!(parse(&text).unwrap().stages.len(), 2);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("prompts/lru")).unwrap();
+        std::fs::write(dir.path().join("prompts/lru/drill.toml"), &text).unwrap();
+        assert_eq!(
+            target_minutes(dir.path(), &parse(&text).unwrap()),
+            [Some(12), None]
+        );
+        for bad in ["0", "\"12\"", "-3"] {
+            let text = GOOD.replacen(
+                "time_limit_secs = 5\n",
+                &format!("time_limit_secs = 5\ntarget_minutes = {bad}\n"),
+                1,
+            );
+            assert!(parse(&text).is_err(), "{bad}");
+        }
     }
 
     #[test]
