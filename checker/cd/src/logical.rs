@@ -20,6 +20,7 @@ pub fn stage() -> Stage {
             plain_cd_and_bare_cd_are_logical,
             dash_and_tilde_keep_link_names,
             logical_errors_are_those_of_the_resolved_path,
+            a_loop_is_too_many_links_whatever_bash_prints,
             random_sessions_agree_with_bash,
         ],
     }
@@ -33,6 +34,7 @@ case_checks!(CASES, "logical.txt", 5;
     plain_cd_and_bare_cd_are_logical,
     dash_and_tilde_keep_link_names,
     logical_errors_are_those_of_the_resolved_path,
+    a_loop_is_too_many_links_whatever_bash_prints,
 );
 
 /// Returns a random command of a whole session: mostly `cd -L`, some `cd -P`, plain and bare `cd`.

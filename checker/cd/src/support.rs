@@ -481,3 +481,79 @@ pub fn expect_display(e: CdError, words: &str, why: &str) {
         ));
     }
 }
+
+/// A tree built one checked call at a time; [`Builder::shell`] replays every call, refused ones
+/// included, on a fresh tree, so a refusal that changed the tree anyway shows in the next `cd`.
+pub struct Builder {
+    tree: Tree,
+    calls: Vec<(&'static str, String, String)>,
+}
+
+impl Builder {
+    /// Returns a builder holding an empty tree (only the root).
+    pub fn new() -> Builder {
+        Builder {
+            tree: Tree::new(),
+            calls: Vec::new(),
+        }
+    }
+
+    /// Calls `op` (`mkdir_p`, `touch` or `symlink`, whose target is `target`) on the tree and fails
+    /// unless it returns `expected`, because of `why`.
+    #[track_caller]
+    pub fn expect(
+        &mut self,
+        op: &'static str,
+        path: &str,
+        target: &str,
+        expected: Result<(), CdError>,
+        why: &str,
+    ) {
+        let call = match op {
+            "symlink" => format!("tree.symlink({path:?}, {target:?})"),
+            _ => format!("tree.{op}({path:?})"),
+        };
+        let got = build_call(&mut self.tree, op, path, target);
+        step(format!("{call}  ->  {}", shown(&got)));
+        self.calls.push((op, path.to_owned(), target.to_owned()));
+        expect_eq(format!("{call}: {why}"), shown(&got), shown(&expected));
+    }
+
+    /// Returns a shell in `/` (home `/`) over a fresh tree built by the same calls.
+    pub fn shell(&self) -> Shell {
+        let mut tree = Tree::new();
+        for (op, path, target) in &self.calls {
+            let _ = build_call(&mut tree, op, path, target);
+        }
+        Shell::new(tree, "/")
+    }
+}
+
+/// Returns a builder result as the report shows it.
+fn shown(result: &Result<(), CdError>) -> String {
+    match result {
+        Ok(()) => "Ok(())".to_owned(),
+        Err(e) => format!("Err({})", kind_of(e)),
+    }
+}
+
+/// Makes one builder call on `tree`.
+fn build_call(tree: &mut Tree, op: &str, path: &str, target: &str) -> Result<(), CdError> {
+    match op {
+        "mkdir_p" => tree.mkdir_p(path),
+        "touch" => tree.touch(path),
+        _ => try_symlink(tree, path, target),
+    }
+}
+
+#[cfg(feature = "stage-symlinks")]
+fn try_symlink(tree: &mut Tree, path: &str, target: &str) -> Result<(), CdError> {
+    tree.symlink(path, target)
+}
+
+#[cfg(not(feature = "stage-symlinks"))]
+fn try_symlink(_: &mut Tree, path: &str, _: &str) -> Result<(), CdError> {
+    fail(format!(
+        "internal: the checker asked for the link {path} before the symlinks stage is compiled"
+    ))
+}
