@@ -22,18 +22,21 @@ use crate::support::{
 /// How soon after cancellation (or the deadline) `crawl()` must return.
 const BOUND: Duration = Duration::from_millis(200);
 /// The fetch timeout of the slow-page checks; the slow page takes 1.5 s.
-const FETCH_TIMEOUT: Duration = Duration::from_millis(200);
+const FETCH_TIMEOUT: Duration = Duration::from_millis(100);
 
 /// Returns the checks of stage cancellation.
 pub fn stage() -> Stage {
     Stage {
         slug: "cancellation",
         checks: checks![
+            every_fetch_goes_through_fetch_until,
             a_slow_fetch_times_out_and_the_crawl_goes_on,
+            a_robots_txt_that_times_out_disallows_its_host,
             cancel_stops_the_crawl_promptly,
             no_new_fetches_start_after_cancel,
             a_cancelled_crawl_keeps_what_it_already_fetched,
             cancelling_before_the_start_fetches_nothing,
+            limits_are_not_interruptions,
             the_deadline_stops_the_crawl,
             cancel_interrupts_a_politeness_wait,
             an_uncancelled_crawl_is_complete,
@@ -126,9 +129,157 @@ fn slow_site() -> Arc<Web> {
         .build()
 }
 
+fn every_fetch_goes_through_fetch_until(_: &mut Ctx) {
+    let build = || {
+        web()
+            .latency_ms(1)
+            .robots(SITE, "User-agent: *\nDisallow: /nothing-here/\n")
+            .page("/", &["/a", "/b"])
+            .page("/a", &["/c"])
+            .page("/b", &[])
+            .page("/c", &[])
+            .build()
+    };
+    scenario(format!(
+        "a fake web that records, for every request, whether it came through fetch_until or plain fetch, \
+         and the deadline it was given; five crawls with different fetch_timeout and deadline settings:\n{}",
+        build().describe()
+    ));
+    let timeout = Duration::from_millis(300);
+    let far = Duration::from_secs(10);
+    for (settings, fetch_timeout, deadline_in) in [
+        ("neither fetch_timeout nor deadline", None, None),
+        ("fetch_timeout: 300 ms", Some(timeout), None),
+        ("deadline: now + 10 s", None, Some(far)),
+        (
+            "fetch_timeout: 300 ms, deadline: now + 10 s",
+            Some(timeout),
+            Some(far),
+        ),
+        (
+            "fetch_timeout: 20 s, deadline: now + 10 s",
+            Some(Duration::from_secs(20)),
+            Some(far),
+        ),
+    ] {
+        let site = build();
+        let before = Instant::now();
+        let deadline = deadline_in.map(|d| before + d);
+        let config = CrawlConfig {
+            workers: 2,
+            fetch_timeout,
+            deadline,
+            ..CrawlConfig::default()
+        };
+        step(format!("phase: {settings}"));
+        let (report, _) = run(&site, &config, &format!("workers: 2, {settings}"));
+        expect_eq("pages found", report.pages.len(), 4);
+        let requests = site.requests();
+        expect(
+            requests.iter().any(|r| r.is_robots()),
+            "robots.txt was never requested",
+        );
+        for r in &requests {
+            let what = if r.is_robots() {
+                "the robots.txt request"
+            } else {
+                "the request"
+            };
+            if !r.until {
+                fail(format!(
+                    "{what} for {} came through plain fetch(): every fetch, robots.txt included, must go \
+                     through fetch_until with the deadline and the crawl's token, or it can neither time \
+                     out nor be cancelled",
+                    r.url
+                ));
+            }
+            let got = r.deadline.map(|d| {
+                format!(
+                    "{:.1} ms after crawl() was called",
+                    d.duration_since(before).as_secs_f64() * 1000.0
+                )
+            });
+            let ok = match (fetch_timeout, deadline) {
+                (None, None) => r.deadline.is_none(),
+                (None, Some(d)) => r.deadline == Some(d),
+                (Some(t), None) => r
+                    .deadline
+                    .is_some_and(|got| got >= before + t && got <= r.start + t),
+                (Some(t), Some(d)) => {
+                    if before + t >= d {
+                        r.deadline == Some(d)
+                    } else {
+                        r.deadline
+                            .is_some_and(|got| got >= before + t && got <= r.start + t)
+                    }
+                }
+            };
+            let want = match (fetch_timeout, deadline) {
+                (None, None) => "None: neither a fetch timeout nor a crawl deadline is set".to_owned(),
+                (None, Some(_)) => "exactly the crawl's deadline (10 s after crawl() was called)".to_owned(),
+                (Some(t), Some(d)) if before + t >= d => format!(
+                    "exactly the crawl's deadline: it comes before now + fetch_timeout ({} s)",
+                    t.as_secs()
+                ),
+                (Some(t), _) => format!(
+                    "now + fetch_timeout, taken when the fetch starts: {} ms after the fetch began at the latest{}",
+                    t.as_millis(),
+                    if deadline.is_some() { ", the earlier of that and the crawl's deadline" } else { "" }
+                ),
+            };
+            expect(
+                ok,
+                format!(
+                    "{what} for {} was given the deadline {got:?}; expected {want}",
+                    r.url
+                ),
+            );
+        }
+    }
+}
+
+fn a_robots_txt_that_times_out_disallows_its_host(_: &mut Ctx) {
+    let site = web()
+        .latency_ms(1)
+        .page_with_latency("/robots.txt", &[], Duration::from_millis(1500))
+        .page("/", &["/a"])
+        .page("/a", &[])
+        .build();
+    scenario(format!(
+        "the site's robots.txt takes 1.5 s and fetch_timeout is 50 ms, the crawl itself never stopped: \
+         robots.txt times out, which is an error like any other, so the host is unreachable:\n{}",
+        site.describe()
+    ));
+    let config = CrawlConfig {
+        workers: 2,
+        fetch_timeout: Some(Duration::from_millis(50)),
+        ..CrawlConfig::default()
+    };
+    let (report, _) = run(&site, &config, "workers: 2, fetch_timeout: 50 ms");
+    expect_eq(
+        "page requests (robots.txt aside): the host is unreachable, so none",
+        site.requests().iter().filter(|r| !r.is_robots()).count(),
+        0,
+    );
+    expect_eq(
+        "report.disallowed: the start URL, as its host is off limits",
+        report.disallowed.clone(),
+        vec![format!("{SITE}/")],
+    );
+    expect_eq(
+        "report.failures: robots.txt is never a failure, even when it times out",
+        failure_lines(&report),
+        Vec::<String>::new(),
+    );
+    expect(
+        !report.interrupted,
+        "report.interrupted must be false: neither the token nor a deadline stopped the crawl",
+    );
+}
+
 fn a_slow_fetch_times_out_and_the_crawl_goes_on(_: &mut Ctx) {
     scenario(format!(
-        "fetch_timeout = 200 ms on a site where one page takes 1.5 s to answer:\n{}",
+        "fetch_timeout = 100 ms on a site where one page takes 1.5 s to answer:\n{}",
         slow_site().describe()
     ));
     for workers in [1, 3] {
@@ -143,7 +294,7 @@ fn a_slow_fetch_times_out_and_the_crawl_goes_on(_: &mut Ctx) {
         let (report, returned) = run(
             &site,
             &config,
-            &format!("workers: {workers}, fetch_timeout: 200 ms"),
+            &format!("workers: {workers}, fetch_timeout: 100 ms"),
         );
         let took = returned - started;
         if took > Duration::from_millis(1000) {
@@ -152,7 +303,7 @@ fn a_slow_fetch_times_out_and_the_crawl_goes_on(_: &mut Ctx) {
                 .iter()
                 .any(|r| r.url.ends_with("/slow") && !r.until);
             fail(format!(
-                "crawl() took {}; the slow page should have been given up after 200 ms{}",
+                "crawl() took {}; the slow page should have been given up after 100 ms{}",
                 ms(took),
                 if plain {
                     " — the crawler called fetch() for it, which cannot stop early: call \
@@ -384,6 +535,54 @@ fn cancelling_before_the_start_fetches_nothing(_: &mut Ctx) {
     );
 }
 
+fn limits_are_not_interruptions(_: &mut Ctx) {
+    let build = || {
+        web()
+            .page("/", &["/a", "/b"])
+            .page("/a", &["/c", "/d"])
+            .page("/b", &["/e"])
+            .page("/c", &[])
+            .page("/d", &[])
+            .page("/e", &[])
+            .build()
+    };
+    scenario(format!(
+        "crawls ended by max_pages or max_depth, with an untouched token and no deadline: the crawl \
+         stopped because it was asked for no more, so report.interrupted is false:\n{}",
+        build().describe()
+    ));
+    for (settings, max_pages, max_depth, pages) in [
+        ("max_pages: Some(0)", Some(0), None, 0),
+        ("max_pages: Some(3)", Some(3), None, 3),
+        ("max_pages: Some(5)", Some(5), None, 5),
+        ("max_pages: Some(6)", Some(6), None, 6),
+        ("max_depth: Some(0)", None, Some(0), 1),
+        ("max_depth: Some(1)", None, Some(1), 3),
+    ] {
+        let site = build();
+        let config = CrawlConfig {
+            workers: 2,
+            max_pages,
+            max_depth,
+            ..CrawlConfig::default()
+        };
+        step(format!("phase: {settings}"));
+        let (report, _) = run(&site, &config, &format!("workers: 2, {settings}"));
+        expect_eq(
+            format!("pages found with {settings}"),
+            report.pages.len(),
+            pages,
+        );
+        expect(
+            !report.interrupted,
+            format!(
+                "with {settings}, report.interrupted must be false: the limit ended the crawl, not the \
+                 cancel token or a deadline"
+            ),
+        );
+    }
+}
+
 fn the_deadline_stops_the_crawl(_: &mut Ctx) {
     let site = web()
         .latency_ms(20)
@@ -600,14 +799,14 @@ fn no_worker_thread_outlives_the_crawl(ctx: &mut Ctx) {
     expect_nothing_outlives(&site.web, returned, site.web.running(), before);
 
     let site = slow_site();
-    step("phase: the site with a 1.5 s page, 3 workers, fetch_timeout 200 ms");
+    step("phase: the site with a 1.5 s page, 3 workers, fetch_timeout 100 ms");
     let before = os_threads();
     let config = CrawlConfig {
         workers: 3,
         fetch_timeout: Some(FETCH_TIMEOUT),
         ..CrawlConfig::default()
     };
-    let (_, returned) = run(&site, &config, "workers: 3, fetch_timeout: 200 ms");
+    let (_, returned) = run(&site, &config, "workers: 3, fetch_timeout: 100 ms");
     expect_nothing_outlives(&site, returned, site.running(), before);
 
     let site = web()

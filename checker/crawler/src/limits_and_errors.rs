@@ -16,6 +16,8 @@ pub fn stage() -> Stage {
         slug: "limits_and_errors",
         checks: checks![
             urls_are_normalised,
+            an_empty_port_is_dropped,
+            urls_with_user_info_are_not_crawled,
             equivalent_spellings_are_fetched_once,
             the_start_url_is_normalised,
             pages_deeper_than_max_depth_are_not_fetched,
@@ -151,6 +153,109 @@ fn urls_are_normalised(_: &mut Ctx) {
         "",
         "http://site.test/a/",
         "an empty href is the normalised base",
+    );
+}
+
+fn an_empty_port_is_dropped(_: &mut Ctx) {
+    let base = "http://site.test/a/b";
+    scenario(format!(
+        "resolve(base, href) where a `:` ends the host with no port after it (`host:`): it is dropped, \
+         as a default port is. Base: {base}"
+    ));
+    let cases: [(&str, &str, &str); 5] = [
+        (
+            "http://site.test:/x",
+            "http://site.test/x",
+            "an empty port before a path",
+        ),
+        (
+            "http://site.test:",
+            "http://site.test/",
+            "an empty port and an empty path",
+        ),
+        (
+            "https://site.test:?q=1",
+            "https://site.test/?q=1",
+            "an empty port before a query",
+        ),
+        (
+            "//site.test:/y",
+            "http://site.test/y",
+            "an empty port in a `//host` link",
+        ),
+        (
+            "http://site.test:8080/x",
+            "http://site.test:8080/x",
+            "next to it: a real port stays",
+        ),
+    ];
+    for (href, expected, why) in cases {
+        check_resolve(base, href, expected, why);
+    }
+    check_resolve(
+        "HTTP://Site.Test:/a/b",
+        "c",
+        "http://site.test/a/c",
+        "a base with an empty port is normalised too",
+    );
+}
+
+fn urls_with_user_info_are_not_crawled(_: &mut Ctx) {
+    let base = "http://site.test/a/b";
+    scenario(format!(
+        "links, bases and start URLs with user-info before the host (`user@host`, `user:pw@host`) are \
+         not crawled: resolve gives None and crawl fetches nothing; an `@` after the host is an \
+         ordinary character. Base: {base}"
+    ));
+    for href in [
+        "http://user@site.test/x",
+        "http://user:pw@site.test/x",
+        "HTTP://User:PW@Site.Test:8080/x",
+        "//user@site.test/x",
+        "https://@site.test/",
+    ] {
+        step(format!("resolve({base:?}, {href:?})"));
+        expect_eq(
+            format!("resolve({base:?}, {href:?}): a URL carrying user-info is not crawled"),
+            drill::resolve(base, href),
+            None,
+        );
+    }
+    step("resolve(\"http://user@site.test/a/b\", \"c\")");
+    expect_eq(
+        "resolve(\"http://user@site.test/a/b\", \"c\"): a base carrying user-info gives None",
+        drill::resolve("http://user@site.test/a/b", "c"),
+        None,
+    );
+    check_resolve(
+        base,
+        "/x@y",
+        "http://site.test/x@y",
+        "an `@` in the path is not user-info",
+    );
+    check_resolve(
+        base,
+        "?mail=a@b",
+        "http://site.test/a/b?mail=a@b",
+        "an `@` in the query is not user-info",
+    );
+    let web = web().page("/", &["/a"]).page("/a", &[]).build();
+    step(format!("the site:\n{}", web.describe()));
+    let report = run_crawl(
+        &web,
+        "http://user:pw@site.test/",
+        &CrawlConfig::default(),
+        "default config",
+    );
+    expect_eq(
+        "requests that reached the web for start URL http://user:pw@site.test/",
+        web.requests().len(),
+        0,
+    );
+    expect_eq(
+        "report.pages for a start URL carrying user-info",
+        page_lines(&report.pages),
+        Vec::<String>::new(),
     );
 }
 

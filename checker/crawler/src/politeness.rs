@@ -33,6 +33,7 @@ pub fn stage() -> Stage {
             robots_txt_is_fetched_once_per_host_before_its_pages,
             a_missing_robots_txt_allows_everything,
             an_unreachable_robots_txt_disallows_the_host,
+            only_4xx_means_robots_txt_does_not_exist,
             only_listed_extra_origins_join_the_crawl,
             no_more_than_per_host_limit_requests_to_one_host,
             requests_to_one_host_keep_the_delay,
@@ -154,6 +155,20 @@ fn our_agent_group_replaces_the_star_group(_: &mut Ctx) {
          "the * group does not apply once a group names us"),
     ];
     for (text, path, allowed, why) in cases {
+        step(format!("robots.txt = {text:?}"));
+        check_robots(text, path, allowed, why);
+    }
+    let lookalikes: [(&str, &str, bool, &str); 4] = [
+        ("User-agent: syskata-bot-news\nDisallow: /\n\nUser-agent: *\nDisallow: /private/\n", "/public", true,
+         "syskata-bot-news is another agent (the token must be exactly ours), so the * group applies"),
+        ("User-agent: syskata-bot-news\nDisallow: /\n\nUser-agent: *\nDisallow: /private/\n", "/private/x", false,
+         "the * group applies, since no group names exactly syskata-bot"),
+        ("User-agent: my-syskata-bot\nUser-agent: syskata\nDisallow: /\n", "/x", true,
+         "neither my-syskata-bot nor syskata is us, and there is no * group: no rules"),
+        ("User-agent: SYSKATA-BOT\nDisallow: /x\n\nUser-agent: *\nDisallow: /\n", "/y", true,
+         "SYSKATA-BOT is us in another case: our group replaces the * group"),
+    ];
+    for (text, path, allowed, why) in lookalikes {
         step(format!("robots.txt = {text:?}"));
         check_robots(text, path, allowed, why);
     }
@@ -427,6 +442,50 @@ fn an_unreachable_robots_txt_disallows_the_host(_: &mut Ctx) {
     );
 }
 
+fn only_4xx_means_robots_txt_does_not_exist(_: &mut Ctx) {
+    scenario(
+        "the site's own robots.txt answers one status after another; the start page links to /a. \
+         Only 400–499 means \"no robots.txt, everything allowed\"; every other status (3xx, 5xx, 600 and \
+         up) means the host is unreachable: nothing fetched, the start URL disallowed",
+    );
+    for (code, allowed) in [
+        (301, false),
+        (399, false),
+        (400, true),
+        (499, true),
+        (500, false),
+        (600, false),
+    ] {
+        let site = web()
+            .failing("/robots.txt", Reply::Status(code))
+            .page("/", &["/a"])
+            .page("/a", &[])
+            .build();
+        step(format!("phase: robots.txt answers Status({code})"));
+        let report = crawl_politely(&site, &polite(2, 0, 0, &[]));
+        let (pages, disallowed) = if allowed {
+            (vec![format!("d0 {SITE}/"), format!("d1 {SITE}/a")], vec![])
+        } else {
+            (vec![], vec![format!("{SITE}/")])
+        };
+        let verdict = if allowed {
+            "a 4xx robots.txt does not exist: everything is allowed"
+        } else {
+            "any status outside 400–499 makes the host unreachable: nothing on it is allowed"
+        };
+        expect_eq(
+            format!("report.pages when robots.txt answers {code} ({verdict})"),
+            page_lines(&report.pages),
+            pages,
+        );
+        expect_eq(
+            format!("report.disallowed when robots.txt answers {code}"),
+            report.disallowed.clone(),
+            disallowed,
+        );
+    }
+}
+
 fn only_listed_extra_origins_join_the_crawl(_: &mut Ctx) {
     let site = web()
         .page(
@@ -582,6 +641,48 @@ fn politeness_is_per_host_not_global(_: &mut Ctx) {
         "requests to site.test and docs.site.test never ran at the same time: politeness is per host — \
          one host's limit or delay must not hold back another host",
     );
+
+    let grouped = web()
+        .latency_ms(10)
+        .page(
+            "/",
+            &[
+                "/s0",
+                "/s1",
+                "http://docs.site.test/d0",
+                "http://docs.site.test/d1",
+            ],
+        )
+        .page("/s0", &[])
+        .page("/s1", &[])
+        .page("http://docs.site.test/d0", &[])
+        .page("http://docs.site.test/d1", &[])
+        .build();
+    step(format!(
+        "phase: the start page links to both site.test pages first, then both docs.site.test pages; \
+         10 ms each, per_host_limit 1, host_delay 30 ms, 4 workers:\n{}",
+        grouped.describe()
+    ));
+    crawl_politely(&grouped, &polite(4, 1, 30, &[DOCS]));
+    let started = |path: &str| {
+        grouped
+            .requests()
+            .into_iter()
+            .find(|r| r.url.ends_with(path))
+            .map(|r| r.start)
+    };
+    match (started("/s1"), started("/d0")) {
+        (Some(s1), Some(d0)) => expect(
+            d0 < s1,
+            format!(
+                "docs.site.test/d0 started {:.1} ms after site.test/s1 did; while site.test was busy with \
+                 /s0 and then cooling down for 30 ms, docs.site.test had a free slot, so /d0 must start \
+                 right away, not wait behind /s1 (a full or cooling host must not hold back another host)",
+                d0.duration_since(s1).as_secs_f64() * 1000.0
+            ),
+        ),
+        _ => fail("site.test/s1 or docs.site.test/d0 was never requested; all four pages are allowed".to_owned()),
+    }
 }
 
 fn random_sites_with_robots_match_a_model(ctx: &mut Ctx) {

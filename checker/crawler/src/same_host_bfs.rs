@@ -17,6 +17,10 @@ pub fn stage() -> Stage {
             relative_links_resolve_against_the_page_url,
             fragments_are_dropped,
             links_that_are_not_http_resolve_to_none,
+            a_scheme_is_letters_before_the_first_colon,
+            https_bases_resolve_like_http_ones,
+            a_slash_in_a_query_is_not_a_directory,
+            whitespace_around_href_and_base_is_ignored,
             the_start_page_comes_back_at_depth_0,
             pages_come_back_in_breadth_first_order,
             each_url_is_fetched_once,
@@ -280,6 +284,212 @@ fn links_that_are_not_http_resolve_to_none(_: &mut Ctx) {
         None,
         "the base is not http(s)",
     );
+}
+
+fn a_scheme_is_letters_before_the_first_colon(_: &mut Ctx) {
+    scenario(format!(
+        "resolve(base, href) where the href holds a `:`: it has a scheme only when the text before its \
+         first `:` is a letter followed by letters, digits, `+`, `-` or `.`; otherwise the colon is part \
+         of a path. Base: {GUIDE}"
+    ));
+    let cases: [(&str, Option<&str>, &str); 9] = [
+        ("foo:bar.html", None, "`foo` is a scheme, and not http(s)"),
+        (
+            "x-y.z+1:abc",
+            None,
+            "`x-y.z+1` is a scheme too: letters, digits, `+`, `-` and `.` after a first letter",
+        ),
+        (
+            "./foo:bar.html",
+            Some("http://site.test/docs/guide/foo:bar.html"),
+            "`./` comes first, so the colon is inside a path",
+        ),
+        (
+            "a/b:c.html",
+            Some("http://site.test/docs/guide/a/b:c.html"),
+            "a `/` before the colon: a relative path",
+        ),
+        (
+            "/x:y",
+            Some("http://site.test/x:y"),
+            "a rooted path with a colon in it",
+        ),
+        (
+            "1a:b",
+            Some("http://site.test/docs/guide/1a:b"),
+            "a scheme starts with a letter, so this is a path",
+        ),
+        (
+            "a_b:c",
+            Some("http://site.test/docs/guide/a_b:c"),
+            "`_` cannot appear in a scheme, so this is a path",
+        ),
+        (
+            "?t=10:30",
+            Some("http://site.test/docs/guide/intro.html?t=10:30"),
+            "a colon in a query-only href",
+        ),
+        (
+            ":x",
+            Some("http://site.test/docs/guide/:x"),
+            "nothing before the colon: no scheme",
+        ),
+    ];
+    for (href, expected, why) in cases {
+        check_resolve(GUIDE, href, expected, why);
+    }
+    check_resolve(
+        "http://site.test/a:b/c",
+        "d",
+        Some("http://site.test/a:b/d"),
+        "a colon inside the base's path is just a character of the path",
+    );
+}
+
+fn https_bases_resolve_like_http_ones(_: &mut Ctx) {
+    let base = "https://site.test/docs/a.html";
+    scenario(format!(
+        "resolve(base, href) on pages served over https; the base is {base}"
+    ));
+    let cases: [(&str, &str, &str); 7] = [
+        (
+            "b.html",
+            "https://site.test/docs/b.html",
+            "a bare name keeps the base's https scheme",
+        ),
+        (
+            "../up",
+            "https://site.test/up",
+            "`..` climbs a directory on https as on http",
+        ),
+        (
+            "/root",
+            "https://site.test/root",
+            "a rooted path keeps the scheme and host",
+        ),
+        (
+            "?q=1",
+            "https://site.test/docs/a.html?q=1",
+            "a query alone keeps the base path",
+        ),
+        (
+            "",
+            "https://site.test/docs/a.html",
+            "an empty href is the base itself",
+        ),
+        (
+            "//cdn.test/x.js",
+            "https://cdn.test/x.js",
+            "`//host/…` takes the base's scheme: https here",
+        ),
+        (
+            "http://site.test/plain",
+            "http://site.test/plain",
+            "an absolute http URL keeps its own scheme",
+        ),
+    ];
+    for (href, expected, why) in cases {
+        check_resolve(base, href, Some(expected), why);
+    }
+    check_resolve(
+        "https://site.test:8443/a/b",
+        "c",
+        Some("https://site.test:8443/a/c"),
+        "the base's port stays on https too",
+    );
+}
+
+fn a_slash_in_a_query_is_not_a_directory(_: &mut Ctx) {
+    let base = "http://site.test/a/b?next=/c/d";
+    scenario(format!(
+        "resolve(base, href) where the base's query or the href's holds `/`, `.` or `..`; only the path \
+         before the `?` decides the directory, and a query is kept as written. Base: {base}"
+    ));
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "e",
+            "http://site.test/a/e",
+            "the directory of /a/b is /a/: the `/` in the query does not count",
+        ),
+        (
+            "../f",
+            "http://site.test/f",
+            "`..` climbs from /a/, not from inside the query",
+        ),
+        (
+            "",
+            "http://site.test/a/b?next=/c/d",
+            "an empty href is the base, its query included as written",
+        ),
+        (
+            "?x=/y/../z",
+            "http://site.test/a/b?x=/y/../z",
+            "dot segments inside a query are not removed",
+        ),
+        (
+            "g?h=/i/./j",
+            "http://site.test/a/g?h=/i/./j",
+            "a relative path with a query: the query stays as written",
+        ),
+        (
+            "/k?back=../../l",
+            "http://site.test/k?back=../../l",
+            "a rooted path with `..` in its query",
+        ),
+    ];
+    for (href, expected, why) in cases {
+        check_resolve(base, href, Some(expected), why);
+    }
+    check_resolve(
+        "http://site.test/p?dir=/x/y/",
+        "q",
+        Some("http://site.test/q"),
+        "a query ending in `/` does not make the base a directory",
+    );
+}
+
+fn whitespace_around_href_and_base_is_ignored(_: &mut Ctx) {
+    scenario(
+        "whitespace before and after an href or a base: extract_links hands it over verbatim, \
+         resolve ignores it",
+    );
+    check_links(r#"<a href=" a.html ">x</a>"#, &[" a.html "]);
+    let cases: [(&str, &str, Option<&str>, &str); 6] = [
+        (
+            GUIDE,
+            " setup.html ",
+            Some("http://site.test/docs/guide/setup.html"),
+            "spaces around the href",
+        ),
+        (
+            GUIDE,
+            "\n\t../api/x.html\n",
+            Some("http://site.test/docs/api/x.html"),
+            "tabs and line breaks around the href",
+        ),
+        (
+            GUIDE,
+            "   ",
+            Some(GUIDE),
+            "an href of spaces only is an empty href: the base itself",
+        ),
+        (GUIDE, " #top ", Some(GUIDE), "a fragment after spaces"),
+        (
+            GUIDE,
+            " mailto:me@site.test",
+            None,
+            "spaces before another scheme",
+        ),
+        (
+            " http://site.test/a/b\n",
+            "c",
+            Some("http://site.test/a/c"),
+            "spaces and a line break around the base",
+        ),
+    ];
+    for (base, href, expected, why) in cases {
+        check_resolve(base, href, expected, why);
+    }
 }
 
 fn the_start_page_comes_back_at_depth_0(_: &mut Ctx) {

@@ -493,8 +493,12 @@ impl fmt::Display for Url {
     }
 }
 
-/// Returns `host[:port]` in lower case without the default port, or `None` if it is malformed.
+/// Returns `host[:port]` in lower case without the default port, or `None` if it is malformed or
+/// carries user-info (`user@host`): a crawler never sends credentials it found in a link.
 fn normalise_authority(authority: &str, default_port: u16) -> Option<String> {
+    if authority.contains('@') {
+        return None;
+    }
     let authority = authority.to_ascii_lowercase();
     let (host, port) = match authority.rfind(':') {
         Some(colon) if !authority[colon..].contains(']') => {
