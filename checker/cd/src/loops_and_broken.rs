@@ -38,6 +38,7 @@ fn forty_links_are_followed_and_the_forty_first_is_refused(_: &mut Ctx) {
         entries: vec![
             Entry::Dir("/d".to_owned()),
             Entry::Link("/s".to_owned(), ".".to_owned()),
+            Entry::Link("/d/s".to_owned(), ".".to_owned()),
         ],
     };
     spec.entries
@@ -47,7 +48,8 @@ fn forty_links_are_followed_and_the_forty_first_is_refused(_: &mut Ctx) {
             .push(Entry::Link(format!("/l{i}"), format!("l{}", i - 1)));
     }
     scenario(format!(
-        "a chain of 41 links: /l1 -> d, /l2 -> l1, …, /l41 -> l40; and /s -> . (the root itself).\n\
+        "a chain of 41 links: /l1 -> d, /l2 -> l1, …, /l41 -> l40; /s -> . (the root itself) and\n\
+         /d/s -> . (/d itself).\n\
          Linux follows at most 40 links while resolving one path (glibc's realpath too): the 41st is\n\
          ELOOP, \"Too many levels of symbolic links\", even without a cycle. The tree:\n{}",
         spec.describe()
@@ -57,6 +59,12 @@ fn forty_links_are_followed_and_the_forty_first_is_refused(_: &mut Ctx) {
     let refused = Outcome::Failed(Want::TooManyLinks);
     let forty_s = vec!["s"; 40].join("/");
     let forty_one_s = vec!["s"; 41].join("/");
+    let across = |before: usize, after: usize| {
+        let mut names = vec!["s"; before];
+        names.push("d");
+        names.extend(vec!["s"; after]);
+        names.join("/")
+    };
     let cases = [
         (Cmd::Physical("l40".to_owned()), moved("/d"), "l40 -> … -> l1 -> d is 40 links: allowed"),
         (Cmd::Physical("/".to_owned()), moved("/"), ""),
@@ -68,6 +76,18 @@ fn forty_links_are_followed_and_the_forty_first_is_refused(_: &mut Ctx) {
             "s/s/…/s (41 times): the limit counts every link followed in one path, not only nested ones",
         ),
         (Cmd::Physical("l20/../l20".to_owned()), moved("/d"), "20 + 20 links in one path: allowed"),
+        (Cmd::Physical("/".to_owned()), moved("/"), ""),
+        (
+            Cmd::Physical(across(20, 20)),
+            moved("/d"),
+            "s/…/s (20 times), d, s/…/s (20 times): 40 links, a real directory in the middle: allowed",
+        ),
+        (Cmd::Physical("/".to_owned()), moved("/"), ""),
+        (
+            Cmd::Physical(across(20, 21)),
+            Outcome::Failed(Want::TooManyLinks),
+            "20 links, the directory d, then 21 more: entering a directory does not restart the count",
+        ),
     ];
     for (cmd, expected, why) in &cases {
         session.run(cmd, Some((expected, why)));

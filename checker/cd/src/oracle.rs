@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use syskata_kit::fail;
 
-use crate::support::{expand, Entry, Outcome, Spec, State, Want};
+use crate::support::{expand, Answer, Entry, Outcome, Spec, State, Want};
 
 /// The name of each level directory; no tree may use it.
 pub const LEVEL: &str = "sk";
@@ -162,16 +162,16 @@ impl RealTree {
         format!("/{}", all[levels..].join("/"))
     }
 
-    /// Returns what `cd -P arg` does from `state` on the real tree: `std::fs::canonicalize` of the
-    /// argument, read from the physical working directory, must be a directory.
-    pub fn physical(&self, state: &State, arg: &str) -> Outcome {
+    /// Returns what `cd -P arg` does from `state` on the real tree (`std::fs::canonicalize` of the
+    /// argument, read from the physical working directory, must be a directory), and who said so.
+    pub fn physical(&self, state: &State, arg: &str) -> (Outcome, String) {
         let path = match expand(arg, state) {
             Ok(path) => path,
-            Err(w) => return Outcome::Failed(w),
+            Err(w) => return (Outcome::Failed(w), NO_OLDPWD.to_owned()),
         };
         self.guard(&path);
         if path.is_empty() {
-            return Outcome::Failed(empty_path());
+            return (Outcome::Failed(empty_path()), EMPTY.to_owned());
         }
         let full = if path.starts_with('/') {
             format!("{}{path}", self.root)
@@ -184,11 +184,22 @@ impl RealTree {
             });
             format!("{}/{path}", text(&here))
         };
-        match fs::canonicalize(&full) {
+        let outcome = match fs::canonicalize(&full) {
             Ok(p) if p.is_dir() => Outcome::Moved(self.model(&p)),
             Ok(_) => Outcome::Failed(Want::NotADirectory),
             Err(e) => Outcome::Failed(os_kind(&e)),
-        }
+        };
+        let source = match &outcome {
+            Outcome::Moved(_) => "std::fs::canonicalize of the same path names that directory",
+            Outcome::Failed(Want::NotADirectory) => {
+                "std::fs::canonicalize of the same path ends at a file, or fails with ENOTDIR"
+            }
+            Outcome::Failed(Want::NotFound) => {
+                "std::fs::canonicalize of the same path fails with ENOENT"
+            }
+            Outcome::Failed(_) => "std::fs::canonicalize of the same path fails with ELOOP",
+        };
+        (outcome, source.to_owned())
     }
 
     /// Fails (as a checker bug) when `path` could climb above every copy of the tree.
@@ -203,11 +214,16 @@ impl RealTree {
     }
 
     /// Returns what a real bash in POSIX mode does for `cd -L arg` (a bare `cd` when `arg` is `None`)
-    /// from `state`, and its OLDPWD afterwards.
-    pub fn shell(&mut self, state: &State, arg: Option<&str>) -> (Outcome, Option<String>) {
+    /// from `state`, its OLDPWD afterwards, and who decided: bash says whether the command
+    /// succeeds and where it lands, the OS names the error.
+    pub fn shell(&mut self, state: &State, arg: Option<&str>) -> Answer {
         if arg == Some("") {
             // bash treats `cd ''` as `cd .`; POSIX.1-2024 and chdir("") call it an error.
-            return (Outcome::Failed(empty_path()), state.oldpwd.clone());
+            return Answer {
+                outcome: Outcome::Failed(empty_path()),
+                oldpwd: state.oldpwd.clone(),
+                source: EMPTY.to_owned(),
+            };
         }
         if let Ok(path) = expand(arg.unwrap_or("~"), state) {
             self.guard(&path);
@@ -239,19 +255,25 @@ impl RealTree {
         }
         let answer = if reply.status == "0" {
             let old = (!reply.oldpwd.is_empty()).then(|| self.model(Path::new(&reply.oldpwd)));
-            (Outcome::Moved(self.model(Path::new(&reply.pwd))), old)
+            Answer {
+                outcome: Outcome::Moved(self.model(Path::new(&reply.pwd))),
+                oldpwd: old,
+                source: "a real bash (`cd -L`, POSIX mode) lands there".to_owned(),
+            }
         } else {
-            (
-                self.failure(state, arg, &command, &said),
-                state.oldpwd.clone(),
-            )
+            let (outcome, source) = self.failure(state, arg, &command, &said);
+            Answer {
+                outcome,
+                oldpwd: state.oldpwd.clone(),
+                source,
+            }
         };
         let after = State {
-            pwd: match &answer.0 {
+            pwd: match &answer.outcome {
                 Outcome::Moved(pwd) => pwd.clone(),
                 Outcome::Failed(_) => state.pwd.clone(),
             },
-            oldpwd: answer.1.clone(),
+            oldpwd: answer.oldpwd.clone(),
             home: state.home.clone(),
         };
         // Bash stays in step only if it is really in R (a `..` above the root leaves it in a copy).
@@ -265,13 +287,20 @@ impl RealTree {
         answer
     }
 
-    /// Returns the kind of a failure bash reported for `command` (which printed `said`).
-    fn failure(&self, state: &State, arg: Option<&str>, command: &str, said: &str) -> Outcome {
+    /// Returns the kind of a failure bash reported for `command` (which printed `said`), and who
+    /// decided it: bash refused, and the OS names the error of the path that failed.
+    fn failure(
+        &self,
+        state: &State,
+        arg: Option<&str>,
+        command: &str,
+        said: &str,
+    ) -> (Outcome, String) {
         if said.contains("OLDPWD not set") {
-            return Outcome::Failed(Want::NoOldPwd);
+            return (Outcome::Failed(Want::NoOldPwd), NO_OLDPWD.to_owned());
         }
         // bash in POSIX mode reports a loop as "Not a directory"; the OS names the kind exactly.
-        let Some(kind) = self.logical_failure(state, arg) else {
+        let Some((kind, failed)) = self.logical_failure(state, arg) else {
             fail(format!(
                 "internal: bash failed `{command}` in {} but every step resolves on disk: {said}",
                 state.pwd
@@ -290,7 +319,22 @@ impl RealTree {
                 state.pwd
             ));
         }
-        Outcome::Failed(kind)
+        let words = said.rsplit(": ").next().unwrap_or(said).trim();
+        let errno = match kind {
+            Want::NotFound => "ENOENT",
+            Want::NotADirectory => "ENOTDIR (or a file)",
+            _ => "ELOOP",
+        };
+        let mut source = format!(
+            "a real bash (`cd -L`, POSIX mode) refuses it too, printing {words:?}; which error it \
+             is comes from the OS, which answers {errno} for the path {failed}"
+        );
+        if kind == Want::TooManyLinks && !said.contains("symbolic links") {
+            source.push_str(
+                " (bash in POSIX mode words a loop as \"Not a directory\"; the OS's own answer is ELOOP, TooManyLinks)",
+            );
+        }
+        (Outcome::Failed(kind), source)
     }
 
     /// Returns the session's bash, starting it on first use.
@@ -299,9 +343,10 @@ impl RealTree {
         self.bash.get_or_insert_with(|| Bash::start(&root))
     }
 
-    /// Returns the first error of a logical walk of `arg` from `state`, asking the OS at each step:
-    /// the path before every `..` must be a directory, and so must the final path.
-    fn logical_failure(&self, state: &State, arg: Option<&str>) -> Option<Want> {
+    /// Returns the first error of a logical walk of `arg` from `state`, asking the OS at each step
+    /// (the path before every `..` must be a directory, and so must the final path), and the model
+    /// path that failed.
+    fn logical_failure(&self, state: &State, arg: Option<&str>) -> Option<(Want, String)> {
         let path = expand(arg.unwrap_or("~"), state).ok()?;
         let mut names: Vec<&str> = if path.starts_with('/') {
             Vec::new()
@@ -313,14 +358,15 @@ impl RealTree {
                 "" | "." => {}
                 ".." => {
                     if let Err(w) = self.is_dir(&names) {
-                        return Some(w);
+                        return Some((w, format!("/{}", names.join("/"))));
                     }
                     names.pop();
                 }
                 _ => names.push(name),
             }
         }
-        self.is_dir(&names).err()
+        let failed = format!("/{}", names.join("/"));
+        self.is_dir(&names).err().map(|w| (w, failed))
     }
 
     /// Asks the OS whether `/names…` is a directory (following links).
@@ -471,6 +517,15 @@ fn in_root(model: &str) -> String {
 fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
+
+/// Who decides that an empty argument fails.
+const EMPTY: &str =
+    "an empty argument fails: chdir(\"\") is ENOENT and POSIX.1-2024 makes `cd ''` an error \
+                     (bash alone would read it as `cd .`)";
+
+/// Who decides that `cd -` fails before any successful cd.
+const NO_OLDPWD: &str =
+    "a real bash refuses `cd -` too while OLDPWD is unset: `cd: OLDPWD not set`";
 
 /// Returns what the OS says about an empty path.
 fn empty_path() -> Want {

@@ -213,14 +213,16 @@ impl Cmd {
             Cmd::Logical(a) => format!("cd_logical({a:?})"),
         }
     }
+}
 
-    /// Returns which real thing this command is compared with.
-    fn oracle_name(&self) -> &'static str {
-        match self {
-            Cmd::Physical(_) => "std::fs::canonicalize on the real tree",
-            _ => "a real bash (`cd -L` in POSIX mode) on the real tree",
-        }
-    }
+/// What the real tree says one command must do, and who said it.
+pub struct Answer {
+    /// The outcome the real OS or bash gives.
+    pub outcome: Outcome,
+    /// OLDPWD afterwards.
+    pub oldpwd: Option<String>,
+    /// Who decided the outcome, in words for the report (bash, the OS, or both and which part).
+    pub source: String,
 }
 
 /// The state a shell must be in: where it is, where it was, and its home.
@@ -269,16 +271,21 @@ impl Session {
         session
     }
 
-    /// Returns what the real OS does for `cmd` from the expected state.
-    pub fn oracle(&mut self, cmd: &Cmd) -> (Outcome, Option<String>) {
+    /// Returns what the real OS (for `-P`) or a real bash (otherwise) does for `cmd` from the
+    /// expected state.
+    pub fn oracle(&mut self, cmd: &Cmd) -> Answer {
         match cmd {
             Cmd::Physical(arg) => {
-                let outcome = self.real.physical(&self.state, arg);
+                let (outcome, source) = self.real.physical(&self.state, arg);
                 let oldpwd = match &outcome {
                     Outcome::Moved(_) => Some(self.state.pwd.clone()),
                     Outcome::Failed(_) => self.state.oldpwd.clone(),
                 };
-                (outcome, oldpwd)
+                Answer {
+                    outcome,
+                    oldpwd,
+                    source,
+                }
             }
             Cmd::Cd(arg) | Cmd::Logical(arg) => self.real.shell(&self.state, Some(arg)),
             Cmd::Home => self.real.shell(&self.state, None),
@@ -291,16 +298,20 @@ impl Session {
     /// with it (else the case itself is wrong on this machine).
     #[track_caller]
     pub fn run(&mut self, cmd: &Cmd, claimed: Option<(&Outcome, &str)>) {
-        let (os, os_oldpwd) = self.oracle(cmd);
+        let Answer {
+            outcome: os,
+            oldpwd: os_oldpwd,
+            source,
+        } = self.oracle(cmd);
         let why = match claimed {
             Some((claim, why)) => {
                 if *claim != os {
                     fail(format!(
-                        "internal: the hand-written case expects {claim:?} for {} in {}, but {} says {os:?} \
-                         on this machine. The case is wrong here, not your code: please report it.",
+                        "internal: the hand-written case expects {claim:?} for {} in {}, but the real tree \
+                         says {os:?} on this machine ({source}). The case is wrong here, not your code: \
+                         please report it.",
                         cmd.call(),
                         self.state.pwd,
-                        cmd.oracle_name()
                     ));
                 }
                 why.to_owned()
@@ -321,11 +332,9 @@ impl Session {
         };
         expect_eq(
             format!(
-                "shell.{} with pwd() = {:?}{because}\n(the same command on the same tree built for real, \
-                 checked with {}, gives the expected answer)",
+                "shell.{} with pwd() = {:?}{because}\n(on the same tree built for real: {source})",
                 cmd.call(),
                 self.state.pwd,
-                cmd.oracle_name()
             ),
             got.clone(),
             os.clone(),
@@ -345,7 +354,7 @@ impl Session {
         }
         self.state.oldpwd = os_oldpwd;
         if self.check_oldpwd {
-            self.expect_oldpwd(cmd);
+            self.expect_oldpwd(cmd, &got);
         }
     }
 
@@ -377,21 +386,24 @@ impl Session {
 
     #[cfg(feature = "stage-home_and_back")]
     #[track_caller]
-    fn expect_oldpwd(&self, cmd: &Cmd) {
-        let failed_note =
-            "a failed cd leaves OLDPWD alone; a successful one sets it to the directory it left";
+    fn expect_oldpwd(&self, cmd: &Cmd, got: &Outcome) {
+        let rule = match got {
+            Outcome::Moved(_) => "a successful cd sets OLDPWD to the directory it left",
+            Outcome::Failed(_) => "a failed cd leaves OLDPWD as it was",
+        };
+        let who = match cmd {
+            Cmd::Physical(_) => "as bash's `cd -P` does",
+            _ => "a real bash's OLDPWD after the same command",
+        };
         expect_eq(
-            format!(
-                "shell.oldpwd() after shell.{} ({failed_note}; real bash agrees)",
-                cmd.call()
-            ),
+            format!("shell.oldpwd() after shell.{} ({rule}; {who})", cmd.call()),
             self.shell.oldpwd(),
             self.state.oldpwd.clone(),
         );
     }
 
     #[cfg(not(feature = "stage-home_and_back"))]
-    fn expect_oldpwd(&self, _: &Cmd) {}
+    fn expect_oldpwd(&self, _: &Cmd, _: &Outcome) {}
 
     /// Fails unless your `oldpwd()` is `expected` (and the session agrees).
     #[track_caller]
