@@ -174,13 +174,15 @@ def check(st, outcome):
         if not matches_kind(kind, message):
             return f"expected an error of kind {kind}, SQLite said: {message}"
         if position is not None:
+            # Positions are byte offsets into the UTF-8 text, not character indexes.
+            rest = st["sql"].encode()[position:].decode(errors="replace")
             token = near_token(message)
-            if token is not None and not st["sql"][position:].startswith(token):
+            if token is not None and not rest.startswith(token):
                 return (
-                    f"Syntax at {position} points at {st['sql'][position:position + 12]!r}…, "
+                    f"Syntax at {position} points at {rest[:12]!r}…, "
                     f"but SQLite says: {message}"
                 )
-            if "incomplete input" in message and st["sql"][position:].strip() not in ("", ";"):
+            if "incomplete input" in message and rest.strip() not in ("", ";"):
                 return f"SQLite says the input ended early, but position {position} is not at the end"
         return None
     _, columns, rows, rowcount = outcome

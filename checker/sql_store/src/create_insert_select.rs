@@ -21,6 +21,8 @@ pub fn stage() -> Stage {
             one_statement_per_call_with_an_optional_semicolon,
             error_messages_name_what_went_wrong,
             malformed_input_is_an_error_never_a_panic,
+            values_are_literals_not_expressions,
+            positions_count_bytes,
         ],
     }
 }
@@ -34,6 +36,8 @@ script_checks!("create_insert_select":
     unknown_names_are_errors,
     arity_and_type_mismatches_reject_the_whole_insert,
     syntax_errors_say_where_they_are,
+    values_are_literals_not_expressions,
+    positions_count_bytes,
 );
 
 /// Returns the outcome of a syntax error at `position`.

@@ -21,6 +21,7 @@ pub fn stage() -> Stage {
             indexed_equality_lookups_are_sub_linear,
             primary_key_lookups_and_inserts_are_sub_linear,
             random_statements_with_constraints_match_a_model,
+            create_index_errors_come_in_order,
         ],
     }
 }
@@ -31,6 +32,7 @@ script_checks!("indexes":
     unique_columns_reject_duplicates,
     primary_key_is_unique_and_not_null,
     a_rejected_statement_changes_nothing,
+    create_index_errors_come_in_order,
 );
 
 const SMALL: usize = 512;
@@ -45,8 +47,9 @@ fn indexed_equality_lookups_are_sub_linear(_: &mut Ctx) {
     scenario(format!(
         "table items (id INTEGER, k INTEGER, v TEXT) with CREATE INDEX items_k ON items (k), filled\n\
          with n rows (k = row number, v = 'v<k>') by bulk INSERTs of 4 096 rows, for n = {SMALL}\n\
-         and n = {LARGE}. Timed: 12 × SELECT v FROM items WHERE k = <key>, then 12 × UPDATE items\n\
-         SET v = 'u<key>' WHERE k = <key>. With the index both cost O(log n) per statement; a\n\
+         and n = {LARGE}. Timed: 12 × SELECT v FROM items WHERE k = <key>, the same as <key> = k\n\
+         and as v <> 'none' AND k = <key>, then 12 × UPDATE items SET v = 'u<key>' WHERE k = <key>\n\
+         and WHERE <key> = k. With the index each costs O(log n) per statement; a\n\
          full scan costs O(n) and shows up as a ratio near {}.",
         LARGE / SMALL
     ));
@@ -82,6 +85,34 @@ fn indexed_equality_lookups_are_sub_linear(_: &mut Ctx) {
             let _ = db.execute(&format!("SELECT v FROM items WHERE k = {key}"));
         }
     });
+    step("phase: timing indexed SELECTs with the literal on the left");
+    Scaling::new(
+        "SELECT … WHERE <constant> = k (literal first) on an indexed column",
+        SMALL,
+        LARGE,
+    )
+    .demanding("O(log n)")
+    .max_ratio(5.0)
+    .run(pick, |db| {
+        for key in keys() {
+            let _ = db.execute(&format!("SELECT v FROM items WHERE {key} = k"));
+        }
+    });
+    step("phase: timing indexed SELECTs whose equality is AND-ed after another condition");
+    Scaling::new(
+        "SELECT … WHERE v <> 'none' AND k = <constant> on an indexed column",
+        SMALL,
+        LARGE,
+    )
+    .demanding("O(log n)")
+    .max_ratio(5.0)
+    .run(pick, |db| {
+        for key in keys() {
+            let _ = db.execute(&format!(
+                "SELECT v FROM items WHERE v <> 'none' AND k = {key}"
+            ));
+        }
+    });
     step("phase: timing indexed UPDATEs");
     Scaling::new(
         "UPDATE … WHERE k = <constant> on an indexed column",
@@ -93,6 +124,19 @@ fn indexed_equality_lookups_are_sub_linear(_: &mut Ctx) {
     .run(pick, |db| {
         for key in keys() {
             let _ = db.execute(&format!("UPDATE items SET v = 'u{key}' WHERE k = {key}"));
+        }
+    });
+    step("phase: timing indexed UPDATEs with the literal on the left");
+    Scaling::new(
+        "UPDATE … WHERE <constant> = k (literal first) on an indexed column",
+        SMALL,
+        LARGE,
+    )
+    .demanding("O(log n)")
+    .max_ratio(5.0)
+    .run(pick, |db| {
+        for key in keys() {
+            let _ = db.execute(&format!("UPDATE items SET v = 'u{key}' WHERE {key} = k"));
         }
     });
     step("phase: checking an indexed UPDATE's effect");

@@ -15,6 +15,9 @@ pub fn stage() -> Stage {
             delete_removes_matching_rows_and_counts_them,
             a_failing_statement_changes_nothing,
             random_updates_and_deletes_match_a_model,
+            a_column_assigned_twice_takes_the_last_value,
+            update_names_are_checked_before_types,
+            overflow_counts_only_where_it_decides,
         ],
     }
 }
@@ -25,6 +28,9 @@ script_checks!("update_delete":
     arithmetic_follows_precedence,
     delete_removes_matching_rows_and_counts_them,
     a_failing_statement_changes_nothing,
+    a_column_assigned_twice_takes_the_last_value,
+    update_names_are_checked_before_types,
+    overflow_counts_only_where_it_decides,
 );
 
 fn random_updates_and_deletes_match_a_model(ctx: &mut Ctx) {

@@ -20,6 +20,9 @@ pub fn stage() -> Stage {
             where_errors_are_reported,
             deep_nesting_is_an_error_not_a_crash,
             random_where_clauses_match_a_model,
+            comparisons_take_exactly_two_operands,
+            conditions_and_operands_do_not_mix,
+            unknown_columns_come_before_type_errors,
         ],
     }
 }
@@ -32,6 +35,9 @@ script_checks!("where":
     order_by_sorts_nulls_first,
     limit_caps_the_rows,
     where_errors_are_reported,
+    comparisons_take_exactly_two_operands,
+    conditions_and_operands_do_not_mix,
+    unknown_columns_come_before_type_errors,
 );
 
 fn deep_nesting_is_an_error_not_a_crash(_: &mut Ctx) {

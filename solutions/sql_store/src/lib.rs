@@ -609,7 +609,7 @@ impl<'a> Parser<'a> {
         self.expect_keyword("VALUES")?;
         let rows = self.list(|p| {
             p.expect_symbol("(")?;
-            let values = p.list(Parser::expression)?;
+            let values = p.list(Parser::value)?;
             p.expect_symbol(")")?;
             Ok(values)
         })?;
@@ -683,6 +683,31 @@ impl<'a> Parser<'a> {
         let table = self.name("a table name")?;
         let filter = self.filter()?;
         Ok(Statement::Delete { table, filter })
+    }
+
+    /// Parses one `VALUES` item: an integer (optionally negative), a quoted text or `NULL` —
+    /// never an expression.
+    fn value(&mut self) -> Result<Parsed, SqlError> {
+        let negative = self.eat_symbol("-");
+        let literal = match self.peek() {
+            Some(&Tok::Int(n)) => {
+                let value = if negative {
+                    0i64.checked_sub_unsigned(n)
+                } else {
+                    i64::try_from(n).ok()
+                };
+                match value {
+                    Some(value) => Value::Integer(value),
+                    None => return Err(syntax(self.position(), "integer literal out of range")),
+                }
+            }
+            Some(Tok::Str(s)) if !negative => Value::Text(s.clone()),
+            Some(Tok::Word(w)) if !negative && w.eq_ignore_ascii_case("NULL") => Value::Null,
+            _ if negative => return Err(self.error("an integer")),
+            _ => return Err(self.error("a value (an integer, a quoted text or NULL)")),
+        };
+        self.pos += 1;
+        Ok(Expr::Literal(literal))
     }
 
     fn filter(&mut self) -> Result<Option<Parsed>, SqlError> {
@@ -950,13 +975,23 @@ fn bind(expr: Parsed, table: Option<&Table>) -> Result<(Bound, Ty), SqlError> {
             (Expr::Compare(op, Box::new(left), Box::new(right)), Ty::Bool)
         }
         Expr::IsNull { expr, negated } => {
-            let (expr, _) = bind(*expr, table)?;
+            let (expr, ty) = bind(*expr, table)?;
+            if ty == Ty::Bool {
+                return Err(mismatch(
+                    "IS NULL needs a value, got a condition".to_owned(),
+                ));
+            }
             let expr = Box::new(expr);
             (Expr::IsNull { expr, negated }, Ty::Bool)
         }
         Expr::Not(inner) => {
             let (inner, ty) = bind(*inner, table)?;
-            expect(ty, Ty::Bool, "NOT")?;
+            if ty != Ty::Bool {
+                return Err(mismatch(format!(
+                    "NOT needs a condition, got {}",
+                    ty.name()
+                )));
+            }
             (Expr::Not(Box::new(inner)), Ty::Bool)
         }
         Expr::And(left, right) => {
@@ -981,7 +1016,7 @@ fn bind_conditions(
     let (left, lt) = bind(left, table)?;
     let (right, rt) = bind(right, table)?;
     for ty in [lt, rt] {
-        if ty != Ty::Bool && ty != Ty::Null {
+        if ty != Ty::Bool {
             return Err(mismatch(format!(
                 "{op} needs conditions, got {}",
                 ty.name()
@@ -991,12 +1026,31 @@ fn bind_conditions(
     Ok((Box::new(left), Box::new(right)))
 }
 
+/// Finds the first column `expr` names (in the order written) that `table` lacks, so that every
+/// `UnknownColumn` of a statement is reported before any `TypeMismatch`.
+fn check_names(expr: &Parsed, table: &Table) -> Result<(), SqlError> {
+    match expr {
+        Expr::Literal(_) => Ok(()),
+        Expr::Column(name) => table.resolve(name).map(|_| ()),
+        Expr::Neg(inner) | Expr::Not(inner) | Expr::IsNull { expr: inner, .. } => {
+            check_names(inner, table)
+        }
+        Expr::Arith(_, left, right)
+        | Expr::Compare(_, left, right)
+        | Expr::And(left, right)
+        | Expr::Or(left, right) => {
+            check_names(left, table)?;
+            check_names(right, table)
+        }
+    }
+}
+
 fn bind_filter(filter: Option<Parsed>, table: &Table) -> Result<Option<Bound>, SqlError> {
     let Some(filter) = filter else {
         return Ok(None);
     };
     let (bound, ty) = bind(filter, Some(table))?;
-    if ty != Ty::Bool && ty != Ty::Null {
+    if ty != Ty::Bool {
         return Err(mismatch(format!(
             "WHERE needs a condition, got {}",
             ty.name()
@@ -1085,21 +1139,20 @@ fn eval<'a>(expr: &'a Bound, row: &'a [Value]) -> Result<Datum<'a>, SqlError> {
             Datum::Bool(b) => Datum::Bool(!b),
             _ => Datum::Null,
         },
-        Expr::And(left, right) => match eval(left, row)? {
-            Datum::Bool(false) => Datum::Bool(false),
-            known => match (known, eval(right, row)?) {
-                (_, Datum::Bool(false)) => Datum::Bool(false),
-                (Datum::Bool(true), Datum::Bool(true)) => Datum::Bool(true),
-                _ => Datum::Null,
-            },
+        // A side that decides the row (false or unknown in AND, true in OR) makes an error in the
+        // other side irrelevant, so an index that skips such rows never changes an answer.
+        Expr::And(left, right) => match (eval(left, row), eval(right, row)) {
+            (Ok(Datum::Bool(false)), _) | (_, Ok(Datum::Bool(false))) => Datum::Bool(false),
+            (Ok(Datum::Bool(true)), Ok(Datum::Bool(true))) => Datum::Bool(true),
+            (Ok(Datum::Null), _) | (_, Ok(Datum::Null)) => Datum::Null,
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+            _ => Datum::Null,
         },
-        Expr::Or(left, right) => match eval(left, row)? {
-            Datum::Bool(true) => Datum::Bool(true),
-            known => match (known, eval(right, row)?) {
-                (_, Datum::Bool(true)) => Datum::Bool(true),
-                (Datum::Bool(false), Datum::Bool(false)) => Datum::Bool(false),
-                _ => Datum::Null,
-            },
+        Expr::Or(left, right) => match (eval(left, row), eval(right, row)) {
+            (Ok(Datum::Bool(true)), _) | (_, Ok(Datum::Bool(true))) => Datum::Bool(true),
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+            (Ok(Datum::Bool(false)), Ok(Datum::Bool(false))) => Datum::Bool(false),
+            _ => Datum::Null,
         },
     })
 }
@@ -1596,12 +1649,16 @@ impl Database {
                 .map(|n| table.resolve(n))
                 .collect::<Result<_, _>>()?,
         };
-        let filter = bind_filter(select.filter, table)?;
+        // Every name is resolved, in the order written, before any type is checked.
+        if let Some(filter) = &select.filter {
+            check_names(filter, table)?;
+        }
         let order: Vec<(usize, bool)> = select
             .order
             .iter()
             .map(|(name, descending)| Ok((table.resolve(name)?, *descending)))
             .collect::<Result<_, SqlError>>()?;
+        let filter = bind_filter(select.filter, table)?;
         let limit = select.limit.unwrap_or(usize::MAX);
         // Without ORDER BY the scan may stop at the limit; with it, every match must be sorted first.
         let scan_limit = if order.is_empty() { limit } else { usize::MAX };
@@ -1643,6 +1700,14 @@ impl Database {
         filter: Option<Parsed>,
     ) -> Result<QueryResult, SqlError> {
         let (key, table) = table_mut(&mut self.tables, table)?;
+        // Every name is resolved, in the order written, before any type is checked.
+        for (name, expr) in &sets {
+            table.resolve(name)?;
+            check_names(expr, table)?;
+        }
+        if let Some(filter) = &filter {
+            check_names(filter, table)?;
+        }
         let mut assignments = Vec::with_capacity(sets.len());
         for (name, expr) in sets {
             let column = table.resolve(&name)?;
@@ -1679,6 +1744,9 @@ impl Database {
 
     fn delete(&mut self, table: &str, filter: Option<Parsed>) -> Result<QueryResult, SqlError> {
         let (key, table) = table_mut(&mut self.tables, table)?;
+        if let Some(filter) = &filter {
+            check_names(filter, table)?;
+        }
         let filter = bind_filter(filter, table)?;
         let ids = table.matching(filter.as_ref(), usize::MAX)?;
         let removed: Vec<(RowId, Vec<Value>)> = ids

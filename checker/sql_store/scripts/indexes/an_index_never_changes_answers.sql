@@ -94,3 +94,26 @@ CREATE INDEX ix2 ON u age;
 -- error: Syntax at 22
 CREATE INDEX ON u (age);
 -- error: Syntax at 13
+
+-- case: an_index_skipping_a_row_that_would_overflow
+-- An index only skips rows its equality rules out, and such a row's AND is false whatever its
+-- other side does: with or without the index, row 2's overflow in `v + 1` is never raised.
+CREATE TABLE p (id INTEGER PRIMARY KEY, v INTEGER);
+CREATE TABLE q (id INTEGER, v INTEGER);
+INSERT INTO p VALUES (1, 1), (2, 9223372036854775807);
+INSERT INTO q VALUES (1, 1), (2, 9223372036854775807);
+SELECT * FROM p WHERE v + 1 > 0 AND id = 1;
+-- columns: id, v
+-- row: 1, 1
+SELECT * FROM q WHERE v + 1 > 0 AND id = 1;
+-- columns: id, v
+-- row: 1, 1
+SELECT * FROM p WHERE 1 = id AND v * 2 > 0;
+-- columns: id, v
+-- row: 1, 1
+UPDATE p SET v = v + 1 WHERE v + 1 > 0 AND id = 1;
+-- affected: 1
+SELECT * FROM p;
+-- columns: id, v
+-- row: 1, 2
+-- row: 2, 9223372036854775807
