@@ -21,6 +21,7 @@ pub fn stage() -> Stage {
             source_id_is_kept,
             random_sequences_match_a_simple_model,
             next_costs_the_same_on_a_large_source,
+            next_and_offset_cost_the_same_deep_into_the_source,
         ],
     }
 }
@@ -267,4 +268,36 @@ fn next_costs_the_same_on_a_large_source(_: &mut Ctx) {
                 }
             },
         );
+}
+
+/// Returns an iterator over `n + 1_000` items that has already delivered `n` of them.
+fn read_to(n: usize) -> ResumableIter<u64> {
+    let mut it = ResumableIter::new("probe", (0..(n + 1_000) as u64).collect());
+    for _ in 0..n {
+        black_box(it.next());
+    }
+    it
+}
+
+fn next_and_offset_cost_the_same_deep_into_the_source(_: &mut Ctx) {
+    scenario(
+        "two iterators, one that has delivered 512 items and one that has delivered 16,384 (each \
+         with 1,000 items left); on each, 1,000 offset() calls are timed, then 1,000 next() calls\n\
+         next() and offset() must cost O(1): the time must not grow with how far the iterator \
+         already is (walking the source up to the offset, or counting what was delivered, does)",
+    );
+    Scaling::new("calling offset() deep into the source", 512, 16_384)
+        .demanding("O(1)")
+        .run(read_to, |it| {
+            for _ in 0..1_000 {
+                black_box(it.offset());
+            }
+        });
+    Scaling::new("calling next() deep into the source", 512, 16_384)
+        .demanding("O(1)")
+        .run(read_to, |it| {
+            for _ in 0..1_000 {
+                black_box(it.next());
+            }
+        });
 }

@@ -1,6 +1,6 @@
 //! Stage concurrent: many threads consume one `SharedIter` through `&self`; every item goes to exactly one of them.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 
 use syskata_kit::stress::run_threads;
 use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
@@ -15,6 +15,7 @@ pub fn stage() -> Stage {
         checks: checks![
             every_item_goes_to_exactly_one_consumer,
             batches_are_consecutive_and_never_overlap,
+            next_batch_sizes_at_the_edges,
             offset_stops_at_the_end_under_contention,
             pause_stops_every_consumer_until_resume,
             shared_iter_continues_where_the_resumable_one_stood,
@@ -164,6 +165,9 @@ fn batches_are_consecutive_and_never_overlap(ctx: &mut Ctx) {
             Vec::<u64>::new(),
         );
     }
+}
+
+fn next_batch_sizes_at_the_edges(_: &mut Ctx) {
     scenario("it = SharedIter::new(\"events\", 0..5)");
     let it = events(5);
     step("next_batch(0)");
@@ -171,11 +175,58 @@ fn batches_are_consecutive_and_never_overlap(ctx: &mut Ctx) {
     expect_eq("offset() after next_batch(0)", it.offset(), 0);
     step("next_batch(usize::MAX)");
     expect_eq(
-        "next_batch(usize::MAX): everything that is left",
+        "next_batch(usize::MAX) on a fresh iterator: everything",
         it.next_batch(usize::MAX),
         vec![0, 1, 2, 3, 4],
     );
     expect_eq("offset() after that", it.offset(), 5);
+    expect_eq(
+        "next_batch(usize::MAX) on the exhausted iterator",
+        it.next_batch(usize::MAX),
+        Vec::<u64>::new(),
+    );
+    for (read, max) in [
+        (1usize, usize::MAX),
+        (3, usize::MAX),
+        (2, usize::MAX - 1),
+        (4, 2),
+    ] {
+        scenario(format!(
+            "it = SharedIter::new(\"events\", 0..5); read {read} item(s) with next(); then \
+             next_batch({max}) — offset + max does not fit in a usize when max is near \
+             usize::MAX, so the end of the claim must be capped at the source's length without \
+             overflowing (saturating_add, or min(max, len - offset))"
+        ));
+        let it = events(5);
+        step(format!("next() ×{read}"));
+        for _ in 0..read {
+            it.next();
+        }
+        step(format!("next_batch({max})"));
+        let expected: Vec<u64> = (read as u64..5).take(max).collect();
+        expect_eq(
+            format!("next_batch({max}) after {read} read: the rest of the source, up to {max}"),
+            it.next_batch(max),
+            expected.clone(),
+        );
+        expect_eq("offset() after that", it.offset(), read + expected.len());
+    }
+    scenario("it = SharedIter::new(\"events\", 0..5); next_batch(2) three times, then once more");
+    let it = events(5);
+    for (call, want) in [vec![0u64, 1], vec![2, 3], vec![4], vec![]]
+        .into_iter()
+        .enumerate()
+    {
+        step(format!("next_batch(2) call #{}", call + 1));
+        expect_eq(
+            format!(
+                "next_batch(2) call #{}: a batch is short only at the end, empty once exhausted",
+                call + 1
+            ),
+            it.next_batch(2),
+            want,
+        );
+    }
 }
 
 fn offset_stops_at_the_end_under_contention(_: &mut Ctx) {
@@ -218,83 +269,208 @@ fn offset_stops_at_the_end_under_contention(_: &mut Ctx) {
     );
 }
 
+/// What the controller of the pause check saw in one pause/resume cycle.
+#[derive(Debug, Clone, Copy)]
+struct PauseSample {
+    cycle: usize,
+    before: usize,
+    at_pause: usize,
+    later: usize,
+    delivered_up_to: u64,
+    paused: bool,
+}
+
+impl PauseSample {
+    /// Returns what is wrong with this sample, in words, or `None` when it is what the rules say.
+    fn problem(&self) -> Option<String> {
+        let PauseSample {
+            cycle,
+            before,
+            at_pause,
+            later,
+            delivered_up_to,
+            paused,
+        } = *self;
+        let head = format!(
+            "pause/resume cycle {cycle}: offset() read {before} just before pause(), {at_pause} \
+             right after pause() returned, and {later} once every consumer had been refused \
+             with Err(Paused); the highest item any consumer had received by then was {}.\n",
+            match delivered_up_to {
+                0 => "none".to_string(),
+                n => (n - 1).to_string(),
+            }
+        );
+        if !paused {
+            return Some(format!(
+                "{head}is_paused() returned false before resume() was called: something other \
+                 than resume() or reset() ended the pause (a claim that writes its new offset \
+                 without the pause bit?)"
+            ));
+        }
+        if at_pause < before || later < at_pause {
+            return Some(format!(
+                "{head}the offset moved BACKWARDS ({} then {}): the offset only ever grows, and \
+                 a smaller offset hands the items in between out a second time. A pause that \
+                 reads the state and then writes it back in a separate step overwrites a claim \
+                 made in between — set the pause bit with one atomic read-modify-write \
+                 (fetch_or), or under the same lock as the claims.",
+                if at_pause < before { before } else { at_pause },
+                if at_pause < before { at_pause } else { later },
+            ));
+        }
+        if later > at_pause {
+            return Some(format!(
+                "{head}{} item(s) were claimed after pause() had returned: once pause() returns, \
+                 no caller may get another item until resume(). A claim that checks the pause \
+                 flag once and then retries its compare_exchange without checking again \
+                 slips through — check the flag in the same atomic step as the claim.",
+                later - at_pause
+            ));
+        }
+        if delivered_up_to > later as u64 {
+            return Some(format!(
+                "{head}item {} was already delivered, yet the offset says only {later} items \
+                 were handed out: the offset moved backwards at some point, and those items \
+                 will be delivered again after resume(). A pause that reads the state and \
+                 writes it back in a separate step overwrites a claim made in between.",
+                delivered_up_to - 1
+            ));
+        }
+        None
+    }
+}
+
 fn pause_stops_every_consumer_until_resume(_: &mut Ctx) {
-    const N: u64 = 200_000;
-    let consumers = THREADS - 1;
+    const CYCLES: usize = 300;
+    const CONSUMERS: usize = 3;
+    // Items the consumers may take per cycle, so the source outlasts every cycle.
+    const PER_CYCLE: i64 = 48;
+    const N: u64 = CYCLES as u64 * (PER_CYCLE as u64 + CONSUMERS as u64) + 1_000;
     scenario(format!(
-        "it = SharedIter::new(\"events\", 0..{N}); {consumers} consumers call try_next() in a loop \
-         until Ok(None), waiting (yield) on Err(Paused). A controller thread pauses once some items \
-         are out, reads offset(), waits until every consumer has been refused, reads offset() \
-         again, then resumes.\n\
-         Once pause() has returned, no consumer may get another item until resume()."
+        "it = SharedIter::new(\"events\", 0..{N}); {CONSUMERS} consumers call try_next() in a \
+         loop (at most {PER_CYCLE} items per cycle), waiting (yield) on Err(Paused). A controller \
+         thread runs {CYCLES} short cycles while they pull: it lets a few items go out, reads \
+         offset(), calls pause(), reads \
+         offset() again, waits until every consumer's try_next() has returned Err(Paused), \
+         reads offset() and is_paused(), then resume(). Afterwards the rest of the source is \
+         drained and every item must have been delivered exactly once.\n\
+         Once pause() has returned, no consumer may get another item until resume(), and the \
+         offset never moves backwards."
     ));
     let it = events(N);
-    let saw_pause: Vec<AtomicBool> = (0..consumers).map(|_| AtomicBool::new(false)).collect();
-    let finished: Vec<AtomicBool> = (0..consumers).map(|_| AtomicBool::new(false)).collect();
-    step("phase: consumers running; controller waiting for offset >= 2000");
-    let results = run_threads(THREADS, |t| {
-        if t == consumers {
-            // The controller.
-            while it.offset() < 2_000 && !finished.iter().all(|f| f.load(Ordering::Acquire)) {
-                std::hint::spin_loop();
-            }
-            if let Err(e) = it.pause() {
-                fail(format!("pause() on a running iterator returned Err({e:?})"));
-            }
-            let at_pause = it.offset();
-            step(format!(
-                "phase: paused at offset {at_pause}; waiting until every consumer's try_next() \
-                 has returned Err(Paused) (a try_next that blocks while paused never does)"
-            ));
-            // Every consumer must now be refused (or have finished before the pause).
-            while !(0..consumers).all(|c| {
-                saw_pause[c].load(Ordering::Acquire) || finished[c].load(Ordering::Acquire)
-            }) {
-                std::thread::yield_now();
-            }
-            let later = it.offset();
-            let paused = it.is_paused();
-            if let Err(e) = it.resume() {
-                fail(format!("resume() on a paused iterator returned Err({e:?})"));
-            }
-            return (Vec::new(), Some((at_pause, later, paused)));
-        }
-        let mut got = Vec::new();
-        loop {
-            match it.try_next() {
-                Ok(Some(x)) => got.push(x),
-                Ok(None) => break,
-                Err(IterError::Paused) => {
-                    saw_pause[t].store(true, Ordering::Release);
+    let cycle = AtomicUsize::new(0);
+    let budget = AtomicI64::new(0);
+    let refused_in: Vec<AtomicUsize> = (0..CONSUMERS).map(|_| AtomicUsize::new(0)).collect();
+    let finished: Vec<AtomicBool> = (0..CONSUMERS).map(|_| AtomicBool::new(false)).collect();
+    let delivered_up_to = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    let quiet = |c: usize| {
+        (0..CONSUMERS).all(|t| {
+            refused_in[t].load(Ordering::Acquire) >= c || finished[t].load(Ordering::Acquire)
+        })
+    };
+    step(format!(
+        "phase: {CONSUMERS} consumers pulling while the controller pauses and resumes"
+    ));
+    let results = run_threads(CONSUMERS + 1, |t| {
+        if t == CONSUMERS {
+            let mut samples = Vec::new();
+            for c in 1..=CYCLES {
+                let start = it.offset();
+                budget.store(PER_CYCLE, Ordering::Release);
+                while it.offset() < start + 3 && !quiet(usize::MAX) {
+                    std::hint::spin_loop();
+                }
+                if quiet(usize::MAX) {
+                    break;
+                }
+                let before = it.offset();
+                if let Err(e) = it.pause() {
+                    stop.store(true, Ordering::Release);
+                    fail(format!(
+                        "cycle {c}: pause() on a running iterator returned Err({e:?})"
+                    ));
+                }
+                let at_pause = it.offset();
+                cycle.store(c, Ordering::Release);
+                while !quiet(c) {
                     std::thread::yield_now();
                 }
-                Err(e) => fail(format!(
-                    "try_next() returned Err({e:?}); only Paused can happen here"
-                )),
+                let sample = PauseSample {
+                    cycle: c,
+                    before,
+                    at_pause,
+                    later: it.offset(),
+                    delivered_up_to: delivered_up_to.load(Ordering::Acquire),
+                    paused: it.is_paused(),
+                };
+                if let Err(e) = it.resume() {
+                    if sample.paused {
+                        stop.store(true, Ordering::Release);
+                        fail(format!(
+                            "cycle {c}: resume() on a paused iterator returned Err({e:?})"
+                        ));
+                    }
+                }
+                samples.push(sample);
+                if sample.problem().is_some() {
+                    break;
+                }
+            }
+            stop.store(true, Ordering::Release);
+            return (Vec::new(), samples);
+        }
+        let mut got = Vec::new();
+        while !stop.load(Ordering::Acquire) {
+            if budget.load(Ordering::Acquire) <= 0 {
+                // Idle, with no claim in flight: as good as refused for this cycle.
+                refused_in[t].store(cycle.load(Ordering::Acquire), Ordering::Release);
+                std::thread::yield_now();
+                continue;
+            }
+            match it.try_next() {
+                Ok(Some(x)) => {
+                    budget.fetch_sub(1, Ordering::AcqRel);
+                    got.push(x);
+                    delivered_up_to.fetch_max(x + 1, Ordering::AcqRel);
+                }
+                Ok(None) => break,
+                Err(IterError::Paused) => {
+                    refused_in[t].store(cycle.load(Ordering::Acquire), Ordering::Release);
+                    std::thread::yield_now();
+                }
+                Err(e) => {
+                    stop.store(true, Ordering::Release);
+                    fail(format!(
+                        "try_next() returned Err({e:?}); only Paused can happen here"
+                    ))
+                }
             }
         }
         finished[t].store(true, Ordering::Release);
-        (got, None)
+        (got, Vec::new())
     });
-    step("phase: checking");
-    let (at_pause, later, paused) = results
-        .iter()
-        .find_map(|r| r.1)
-        .expect("the controller reports");
+    step("phase: checking the samples");
+    let samples = &results[CONSUMERS].1;
+    for sample in samples {
+        if let Some(problem) = sample.problem() {
+            fail(problem);
+        }
+    }
     expect(
-        paused,
-        "is_paused() while paused (checked by the controller after every consumer was refused) was false",
-    );
-    expect_eq(
+        samples.len() >= CYCLES / 2,
         format!(
-            "offset() when every consumer had been refused, vs {at_pause} right after pause() \
-             returned: items were handed out while paused"
+            "only {} pause/resume cycles ran before the {N}-item source was used up",
+            samples.len()
         ),
-        later,
-        at_pause,
     );
-    let per_thread: Vec<Vec<u64>> = results.into_iter().map(|r| r.0).collect();
-    expect_exactly_once(&per_thread, N, "deliveries across pause and resume");
+    step("phase: draining the rest with next() on one thread");
+    let mut per_thread: Vec<Vec<u64>> = results.into_iter().map(|r| r.0).collect();
+    if it.is_paused() {
+        it.resume().ok();
+    }
+    per_thread.push(std::iter::from_fn(|| it.next()).collect());
+    expect_exactly_once(&per_thread, N, "deliveries across the pauses and resumes");
 }
 
 fn shared_iter_continues_where_the_resumable_one_stood(_: &mut Ctx) {

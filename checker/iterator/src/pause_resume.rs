@@ -16,6 +16,7 @@ pub fn stage() -> Stage {
             checkpoint_restores_the_offset_it_was_taken_at,
             checkpoint_from_another_source_is_refused_and_changes_nothing,
             checkpoint_past_the_end_is_refused_and_changes_nothing,
+            restore_checks_the_source_before_the_bounds,
             restore_keeps_the_pause_state,
             errors_are_std_errors_with_a_message,
             random_sequences_match_a_simple_model,
@@ -264,6 +265,28 @@ fn checkpoint_from_another_source_is_refused_and_changes_nothing(_: &mut Ctx) {
         true,
     );
     expect_eq("offset() after it", it.offset(), 2);
+}
+
+fn restore_checks_the_source_before_the_bounds(_: &mut Ctx) {
+    for (source, offset) in [("users", 7usize), ("users", 6), ("Orders", usize::MAX)] {
+        scenario(format!(
+            "{ORDERS} read 2; restore(&Checkpoint::new({source:?}, {offset})) — a checkpoint that \
+             is wrong twice: another source AND past the end of this one.\n\
+             restore checks the source first, so the error names the source mismatch."
+        ));
+        let mut it = orders(2);
+        step(format!("restore(&Checkpoint::new({source:?}, {offset}))"));
+        expect_eq(
+            "restore of another source's checkpoint whose offset is also past the end: the \
+             source is checked first",
+            it.restore(&Checkpoint::new(source, offset)),
+            Err(IterError::SourceMismatch {
+                expected: "orders".to_string(),
+                found: source.to_string(),
+            }),
+        );
+        expect_eq("offset() after the refused restore", it.offset(), 2);
+    }
 }
 
 fn checkpoint_past_the_end_is_refused_and_changes_nothing(_: &mut Ctx) {

@@ -24,6 +24,8 @@ pub fn stage() -> Stage {
             current_format_starts_with_magic_and_version_2,
             unknown_format_version_is_refused,
             every_truncation_is_an_error,
+            bytes_left_over_after_the_last_field_are_an_error,
+            a_version_1_source_id_that_is_not_utf8_is_an_error,
             every_single_byte_change_is_an_error,
             random_damage_never_panics,
             missing_file_is_an_error,
@@ -587,12 +589,19 @@ fn current_format_starts_with_magic_and_version_2(_: &mut Ctx) {
 }
 
 fn unknown_format_version_is_refused(_: &mut Ctx) {
-    for version in [0u16, 3, 99, 0x0100, 0xFFFF] {
+    for (version, tail) in [0u16, 3, 99, 0x0100, 0xFFFF]
+        .into_iter()
+        .flat_map(|v| [(v, 24usize), (v, 0), (v, 1)])
+    {
         let mut bytes = b"RITR".to_vec();
         bytes.extend_from_slice(&version.to_le_bytes());
-        bytes.extend_from_slice(&[7u8; 24]);
+        bytes.extend(std::iter::repeat_n(7u8, tail));
+        let ending = match tail {
+            0 => "and nothing after it (the file ends right after the version)".to_string(),
+            n => format!("then {n} byte(s)"),
+        };
         scenario(format!(
-            "a file from a future release: magic \"RITR\", version {version}, then 24 bytes\nbytes: {}",
+            "a file from a future release: magic \"RITR\", version {version}, {ending}\nbytes: {}",
             hex(&bytes)
         ));
         step("Checkpoint::from_bytes(bytes)");
@@ -612,14 +621,80 @@ fn unknown_format_version_is_refused(_: &mut Ctx) {
 /// `what` how these bytes were made (the report shows only this input, not the thousands before).
 #[track_caller]
 fn expect_refused(context: &str, bytes: &[u8], what: &str) {
+    expect_refused_because(
+        context,
+        bytes,
+        what,
+        "give the format a checksum and check every length before reading",
+    );
+}
+
+/// Like [`expect_refused`], with the advice the failure gives.
+#[track_caller]
+fn expect_refused_because(context: &str, bytes: &[u8], what: &str, advice: &str) {
     scenario(context);
     step(format!("Checkpoint::from_bytes({}) — {what}", hex(bytes)));
     if let Ok(cp) = Checkpoint::from_bytes(bytes) {
         fail(format!(
             "from_bytes accepted a damaged file ({what}) and returned Ok({cp:?})\nexpected: an \
-             Err — damaged bytes must never turn into a checkpoint silently; give the format a \
-             checksum and check every length before reading"
+             Err — damaged bytes must never turn into a checkpoint silently; {advice}"
         ));
+    }
+}
+
+fn bytes_left_over_after_the_last_field_are_an_error(_: &mut Ctx) {
+    let mut files = vec![
+        ("a valid version-1 file", v1_bytes("orders", 5)),
+        ("a valid version-1 file with an empty id", v1_bytes("", 0)),
+    ];
+    for cp in [Checkpoint::new("orders", 5), Checkpoint::new("", 0)] {
+        files.push(("your to_bytes (version 2)", cp.to_bytes()));
+    }
+    for (kind, valid) in &files {
+        for extra in [&[0x00u8][..], &[0xFF], &[0x00, 0x00, 0x00, 0x00], b"RITR"] {
+            let mut bytes = valid.clone();
+            bytes.extend_from_slice(extra);
+            expect_refused_because(
+                &format!(
+                    "{kind} of {} bytes ({}), with {} extra byte(s) appended. A file of either \
+                     version ends with its last field: bytes left over mean the file is not what \
+                     was written (two writes glued together, a wrong length), so it is refused",
+                    valid.len(),
+                    hex(valid),
+                    extra.len()
+                ),
+                &bytes,
+                &format!("{kind} + {}", hex(extra)),
+                "after the last field, check that the input has ended",
+            );
+        }
+    }
+}
+
+fn a_version_1_source_id_that_is_not_utf8_is_an_error(_: &mut Ctx) {
+    let cases: [(&[u8], &str); 4] = [
+        (&[0xFF, b'a'], "0xFF is never UTF-8"),
+        (b"ord\xC3", "a 2-byte sequence cut after its first byte"),
+        (&[0xC0, 0x80], "an overlong encoding of NUL"),
+        (&[0xED, 0xA0, 0x80], "a UTF-16 surrogate encoded as UTF-8"),
+    ];
+    for (id, why) in cases {
+        let mut bytes = b"RITR".to_vec();
+        bytes.extend_from_slice(&1u16.to_le_bytes());
+        bytes.extend_from_slice(&3u64.to_le_bytes());
+        bytes.extend_from_slice(&(id.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(id);
+        expect_refused_because(
+            &format!(
+                "a version-1 file, complete and with correct lengths, whose source id bytes {} \
+                 are not UTF-8 ({why}). A source id is text: decoding it lossily (into U+FFFD) \
+                 would make up a name nobody wrote",
+                hex(id)
+            ),
+            &bytes,
+            why,
+            "decode the source id with std::str::from_utf8 and refuse it when that fails",
+        );
     }
 }
 
