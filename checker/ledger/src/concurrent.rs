@@ -261,48 +261,60 @@ fn concurrent_transfers_lose_no_update_and_keep_a_valid_journal(ctx: &mut Ctx) {
 }
 
 fn concurrent_withdrawals_never_overdraw(_: &mut Ctx) {
-    let refill = (PER_BATCH * THREADS / 2) as Amount;
     scenario(format!(
-        "account 1 is topped up to {refill} before each batch; then {THREADS} threads call withdraw(1, 1) \
-         at the same moments, {PER_BATCH} times each, in batches run by fresh threads.\n\
-         Checking the balance and debiting it must be one step: exactly {refill} withdrawals per batch \
-         succeed and the account ends at 0."
+        "round after round, a fresh account is opened holding 1, 2 or 3; then {THREADS} threads \
+         call withdraw(account, 1) on it at the same instant ({PER_BATCH} rounds per batch of \
+         fresh threads, many batches).\n\
+         Checking the balance and debiting it must be one step: exactly as many withdrawals as the \
+         balance allows succeed, the others get InsufficientFunds, and the account ends at 0."
     ));
-    let ledger = shared(&[(1, 1)]);
-    call!(ledger.withdraw(1, 1)).ok();
-    step("phase: concurrent withdrawals from one account");
+    let ledger = shared(&[]);
+    let account = |batch: usize, k: usize| (1_000 + batch * PER_BATCH + k) as AccountId;
+    let funds = |k: usize| (1 + k % 3) as Amount;
+    step("phase: concurrent withdrawals, one fresh account per round");
     race(
         PER_BATCH,
         |batch| {
-            if let Err(e) = ledger.deposit(1, refill) {
-                fail(format!(
-                    "deposit(1, {refill}) before batch {batch} -> Err({e:?})"
-                ));
+            for k in 0..PER_BATCH {
+                let a = account(batch, k);
+                if let Err(e) = ledger
+                    .open_account(a)
+                    .and_then(|_| ledger.deposit(a, funds(k)))
+                {
+                    fail(format!(
+                        "opening and funding account {a} before batch {batch} -> Err({e:?})"
+                    ));
+                }
             }
             batch
         },
-        |_, _, _| ledger.withdraw(1, 1),
-        |batch, answers| {
-            let mut succeeded = 0;
-            for result in answers.into_iter().flatten() {
-                match result {
-                    Ok(_) => succeeded += 1,
-                    Err(LedgerError::InsufficientFunds { .. }) => {}
-                    Err(e) => fail(format!(
-                        "withdraw(1, 1) -> Err({e:?}): only InsufficientFunds can refuse it"
-                    )),
+        |&batch, _, k| ledger.withdraw(account(batch, k), 1),
+        |&batch, answers| {
+            for (k, round) in answers.into_iter().enumerate() {
+                let a = account(batch, k);
+                let mut succeeded = 0;
+                for result in &round {
+                    match result {
+                        Ok(_) => succeeded += 1,
+                        Err(LedgerError::InsufficientFunds { .. }) => {}
+                        Err(e) => fail(format!(
+                            "withdraw({a}, 1) -> Err({e:?}): only InsufficientFunds can refuse it"
+                        )),
+                    }
+                }
+                if succeeded != funds(k) as usize || ledger.balance(a) != Some(0) {
+                    fail(format!(
+                        "account {a} held {} and {THREADS} threads called withdraw({a}, 1) at the \
+                         same instant\nexpected: {} successes and balance 0\n     got: {succeeded} \
+                         successes ({round:?}) and balance {:?}\nTwo withdrawals both passed the \
+                         funds check before either debited: check and debit must happen under \
+                         one lock.",
+                        funds(k),
+                        funds(k),
+                        ledger.balance(a)
+                    ));
                 }
             }
-            expect_eq(
-                format!("successful withdrawals in batch {batch}, with {refill} in the account"),
-                succeeded,
-                refill,
-            );
-            expect_eq(
-                format!("balance(1) after batch {batch}"),
-                ledger.balance(1),
-                Some(0),
-            );
         },
     );
 }

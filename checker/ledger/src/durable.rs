@@ -1,15 +1,22 @@
 //! Stage durable: the journal survives a crash; a torn or damaged last record is dropped; nothing acknowledged is lost.
 //!
-//! A crash is simulated by abandoning a `DurableLedger` with `std::mem::forget` (its destructor never
-//! runs, so nothing is flushed on the way out) and opening the same directory again. Files live in
+//! A process crash is simulated by abandoning a `DurableLedger` with `std::mem::forget` (its
+//! destructor never runs, so nothing is flushed on the way out) and opening the same log again. A
+//! power loss goes through `MemLog`, a `LogStorage` the checker keeps in memory, which keeps only
+//! what `sync` made durable and can also crash in the middle of any storage call. Files live in
 //! unique directories under the system's temporary directory and are removed afterwards.
 
+use std::cell::RefCell;
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 
-use crate::drill::{AccountId, Amount, DurableLedger, Entry, LedgerError, Request, TxId};
+use crate::drill::{
+    AccountId, Amount, DurableLedger, Entry, LedgerError, LogStorage, Request, TxId,
+};
 use crate::support::{against_model, random_keyed, request, Keyed, Model};
 
 /// Returns the checks of stage durable.
@@ -25,6 +32,8 @@ pub fn stage() -> Stage {
             a_torn_last_record_is_dropped_and_the_rest_recovered,
             requests_after_recovering_a_torn_log_survive_the_next_restart,
             a_damaged_last_record_is_dropped_not_misread,
+            every_acknowledged_request_survives_a_power_loss,
+            a_crash_during_any_storage_call_loses_nothing_acknowledged,
             random_requests_and_crashes_lose_nothing_acknowledged,
         ],
     }
@@ -532,6 +541,334 @@ fn a_damaged_last_record_is_dropped_not_misread(_: &mut Ctx) {
     }
 }
 
+/// How a simulated crash strikes the storage call it hits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Strike {
+    /// The call never takes effect.
+    Before,
+    /// The call takes effect, then the machine dies before it returns.
+    After,
+    /// Only the first `n` bytes of an append reach the log (other calls: as `Before`).
+    Torn(usize),
+}
+
+/// What is left of the log after a crash.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Aftermath {
+    /// The process died: every byte appended so far stays in the log.
+    ProcessCrash,
+    /// The power failed: the log keeps only what `sync` made durable.
+    PowerLoss,
+}
+
+impl Aftermath {
+    fn describe(self) -> &'static str {
+        match self {
+            Aftermath::ProcessCrash => "the process died (every byte appended so far stays)",
+            Aftermath::PowerLoss => {
+                "the power failed (the log keeps only what sync() made durable: appends and \
+                 truncations since the last sync are lost)"
+            }
+        }
+    }
+}
+
+/// The log the checker keeps in memory: what a reader sees now, what survives a power loss, and
+/// an optional crash waiting at a given storage call.
+#[derive(Debug, Clone, Default)]
+struct Disk {
+    current: Vec<u8>,
+    durable: Vec<u8>,
+    calls: usize,
+    crash: Option<(usize, Strike)>,
+    crashed: bool,
+}
+
+impl Disk {
+    /// A disk holding `bytes`, all of them durable.
+    fn holding(bytes: &[u8]) -> Disk {
+        Disk {
+            current: bytes.to_vec(),
+            durable: bytes.to_vec(),
+            ..Disk::default()
+        }
+    }
+
+    /// The disk as the machine finds it when it comes back after `aftermath`.
+    fn recover(&self, aftermath: Aftermath) -> Disk {
+        let current = match aftermath {
+            Aftermath::ProcessCrash => self.current.clone(),
+            Aftermath::PowerLoss => self.durable.clone(),
+        };
+        Disk {
+            current,
+            durable: self.durable.clone(),
+            ..Disk::default()
+        }
+    }
+
+    /// Counts a storage call; returns the strike if the crash hits this one, or an error if the
+    /// machine is already down.
+    fn enter(&mut self) -> io::Result<Option<Strike>> {
+        if self.crashed {
+            return Err(crashed());
+        }
+        let n = self.calls;
+        self.calls += 1;
+        match self.crash {
+            Some((at, strike)) if at == n => {
+                self.crashed = true;
+                Ok(Some(strike))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+fn crashed() -> io::Error {
+    io::Error::other("simulated crash: the machine is down")
+}
+
+/// A `LogStorage` over a shared in-memory `Disk`; the check keeps another handle to the disk.
+struct MemLog(Rc<RefCell<Disk>>);
+
+impl LogStorage for MemLog {
+    fn read(&mut self) -> io::Result<Vec<u8>> {
+        let mut disk = self.0.borrow_mut();
+        match disk.enter()? {
+            None => Ok(disk.current.clone()),
+            Some(_) => Err(crashed()),
+        }
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut disk = self.0.borrow_mut();
+        match disk.enter()? {
+            None => {
+                disk.current.extend_from_slice(bytes);
+                Ok(())
+            }
+            Some(Strike::Before) => Err(crashed()),
+            Some(Strike::After) => {
+                disk.current.extend_from_slice(bytes);
+                Err(crashed())
+            }
+            Some(Strike::Torn(n)) => {
+                disk.current.extend_from_slice(&bytes[..n.min(bytes.len())]);
+                Err(crashed())
+            }
+        }
+    }
+
+    fn truncate(&mut self, len: u64) -> io::Result<()> {
+        let mut disk = self.0.borrow_mut();
+        let strike = disk.enter()?;
+        if matches!(strike, None | Some(Strike::After)) {
+            let len = usize::try_from(len).unwrap_or(usize::MAX);
+            if len > disk.current.len() + (1 << 20) {
+                return Err(io::Error::other("truncate far past the end of the log"));
+            }
+            disk.current.resize(len, 0);
+        }
+        match strike {
+            None => Ok(()),
+            Some(_) => Err(crashed()),
+        }
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        let mut disk = self.0.borrow_mut();
+        let strike = disk.enter()?;
+        if matches!(strike, None | Some(Strike::After)) {
+            disk.durable = disk.current.clone();
+        }
+        match strike {
+            None => Ok(()),
+            Some(_) => Err(crashed()),
+        }
+    }
+}
+
+/// Opens a ledger on a fresh handle to `disk`, failing the check on an I/O error.
+fn open_mem(disk: &Rc<RefCell<Disk>>, why: &str) -> DurableLedger {
+    let opened = DurableLedger::open_with(Box::new(MemLog(Rc::clone(disk))));
+    step(format!(
+        "DurableLedger::open_with(log of {} bytes) -> {}",
+        disk.borrow().current.len(),
+        match &opened {
+            Ok(l) => format!("Ok ({} journal entries)", l.ledger().journal().len()),
+            Err(e) => format!("Err({e})"),
+        }
+    ));
+    opened.unwrap_or_else(|e| fail(format!("DurableLedger::open_with failed: {e}\n{why}")))
+}
+
+/// The requests of the power-loss checks: every kind, a refusal and a replayed retry among them.
+fn power_history() -> Vec<(&'static str, Request)> {
+    vec![
+        ("o1", Request::OpenAccount { account: 1 }),
+        ("o2", Request::OpenAccount { account: 2 }),
+        ("d1", deposit(1, 500)),
+        (
+            "t",
+            Request::Transfer {
+                from: 1,
+                to: 2,
+                amount: 200,
+            },
+        ),
+        (
+            "w-too-much",
+            Request::Withdraw {
+                account: 2,
+                amount: 500,
+            },
+        ),
+        (
+            "w",
+            Request::Withdraw {
+                account: 1,
+                amount: 50,
+            },
+        ),
+        ("undo", Request::Reverse { transfer: TxId(4) }),
+        ("d1", deposit(1, 500)),
+        ("d2", deposit(2, 7)),
+    ]
+}
+
+fn every_acknowledged_request_survives_a_power_loss(_: &mut Ctx) {
+    scenario(
+        "a ledger on a log the checker keeps in memory (DurableLedger::open_with) runs opens, \
+         deposits, a transfer, a refused withdrawal, a withdrawal, a reversal and a retry.\n\
+         Right after each answer the power fails on a copy of the log: the copy keeps only what \
+         sync() made durable. The copy is opened and must hold every request acknowledged so far.",
+    );
+    let disk = Rc::new(RefCell::new(Disk::default()));
+    let mut ledger = open_mem(&disk, "opening an empty log must work");
+    for (key, request) in power_history() {
+        let shown = format!("execute({key:?}, {request:?})");
+        exec(&mut ledger, key, request).ok();
+        step("the power fails on a copy of the log; the copy is opened");
+        let copy = Rc::new(RefCell::new(disk.borrow().recover(Aftermath::PowerLoss)));
+        let reopened = open_mem(&copy, "opening the log after a power loss must work");
+        expect_seen(
+            &format!(
+                "{shown} returned, then the power failed. A request is acknowledged when execute \
+                 returns: its record must have been appended AND synced (LogStorage::sync) by \
+                 then, so that a power loss cannot take it back"
+            ),
+            &seen(&reopened),
+            &seen(&ledger),
+        );
+    }
+}
+
+fn a_crash_during_any_storage_call_loses_nothing_acknowledged(_: &mut Ctx) {
+    scenario(
+        "four requests are acknowledged on a log the checker keeps in memory; the ledger is \
+         reopened and a fifth request (a deposit of 1000 into account 2) is sent, and the machine \
+         crashes at one of the storage calls it makes: before the call takes effect, right after \
+         it, or in the middle of an append (only its first 0 bytes, 1 byte or half of them reach \
+         the log). Then either the process died or the power failed.\n\
+         The log is opened again: it must hold the first four requests, with or without the fifth \
+         (it was never acknowledged). One more request is acknowledged, the power fails, and the \
+         log is opened once more: that request must be there too.",
+    );
+    let base = Rc::new(RefCell::new(Disk::default()));
+    let mut ledger = open_mem(&base, "opening an empty log must work");
+    let five = five_requests();
+    for (key, request) in five.iter().take(4).cloned() {
+        exec(&mut ledger, key, request).ok();
+    }
+    let before = seen(&ledger);
+    drop(ledger);
+    let synced = base.borrow().durable.clone();
+    // A dry run tells which storage calls the fifth request makes, and what "after" looks like.
+    let dry = Rc::new(RefCell::new(Disk::holding(&synced)));
+    let mut ledger = open_mem(&dry, "opening the log of four requests must work");
+    let opened_calls = dry.borrow().calls;
+    let (key, request) = five[4].clone();
+    exec(&mut ledger, key, request.clone()).ok();
+    let after = seen(&ledger);
+    let request_calls = dry.borrow().calls - opened_calls;
+    let record_len = dry.borrow().current.len() - synced.len();
+    drop(ledger);
+    let strikes = [
+        Strike::Before,
+        Strike::After,
+        Strike::Torn(0),
+        Strike::Torn(1),
+        Strike::Torn(record_len / 2),
+    ];
+    for call in 0..request_calls {
+        for strike in strikes {
+            for aftermath in [Aftermath::ProcessCrash, Aftermath::PowerLoss] {
+                let disk = Rc::new(RefCell::new(Disk::holding(&synced)));
+                let mut ledger = open_mem(&disk, "opening the log of four requests must work");
+                disk.borrow_mut().crash = Some((opened_calls + call, strike));
+                let what = format!(
+                    "a crash at storage call #{} of execute(\"last\", {request:?}) ({strike:?}), \
+                     then {}",
+                    call + 1,
+                    aftermath.describe()
+                );
+                step(what.clone());
+                let answer = ledger.execute(key, request.clone());
+                std::mem::forget(ledger);
+                if let Ok(answer) = &answer {
+                    // The crash struck a call whose failure the ledger ignored: it acknowledged.
+                    step(format!(
+                        "execute answered Ok({answer:?}) although a storage call failed"
+                    ));
+                }
+                let recovered = Rc::new(RefCell::new(disk.borrow().recover(aftermath)));
+                let mut ledger = open_mem(
+                    &recovered,
+                    &format!("after {what}, open must recover the log, not fail"),
+                );
+                let got = seen(&ledger);
+                if got != before && got != after {
+                    expect_seen(
+                        &format!(
+                            "after {what}, the ledger must hold the first four requests (the \
+                             fifth was not acknowledged, so it may be there or not)"
+                        ),
+                        &got,
+                        &before,
+                    );
+                }
+                if answer.is_ok() {
+                    expect_seen(
+                        &format!("after {what}: execute had answered Ok, so the fifth request was acknowledged"),
+                        &got,
+                        &after,
+                    );
+                }
+                exec(&mut ledger, "after", deposit(1, 3)).ok();
+                let expected = seen(&ledger);
+                drop(ledger);
+                step("the power fails; the log is opened once more");
+                let last = Rc::new(RefCell::new(
+                    recovered.borrow().recover(Aftermath::PowerLoss),
+                ));
+                let ledger = open_mem(&last, "opening after the second failure must work");
+                expect_seen(
+                    &format!(
+                        "after {what}, recovery, one more acknowledged request (a deposit of 3 \
+                         into account 1) and a power loss, that request must still be there. If \
+                         recovery leaves the torn bytes in the log, or does not cut them off \
+                         durably before appending, the new record lands behind them and the next \
+                         open stops at the tear"
+                    ),
+                    &seen(&ledger),
+                    &expected,
+                );
+            }
+        }
+    }
+}
+
 /// One call of the random durable scenario: perhaps a restart first, then a keyed request.
 struct Call {
     restart: Option<Restart>,
@@ -543,6 +880,8 @@ struct Call {
 enum Restart {
     /// Abandoned without its destructor running, then opened again.
     Crash,
+    /// Abandoned, and the log keeps only what was synced; then opened again.
+    PowerLoss,
     /// Dropped normally, then opened again.
     Drop,
 }
@@ -551,6 +890,7 @@ impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.restart {
             Some(Restart::Crash) => write!(f, "[crash, reopen] {:?}", self.keyed),
+            Some(Restart::PowerLoss) => write!(f, "[power loss, reopen] {:?}", self.keyed),
             Some(Restart::Drop) => write!(f, "[drop, reopen] {:?}", self.keyed),
             None => write!(f, "{:?}", self.keyed),
         }
@@ -559,14 +899,15 @@ impl std::fmt::Debug for Call {
 
 fn random_requests_and_crashes_lose_nothing_acknowledged(ctx: &mut Ctx) {
     scenario(
-        "random keyed requests (retries and key conflicts among them, reversals too), with a crash or a \
-         clean drop and a reopen every few requests; every answer and balance must match a plain model \
-         of the rules that never restarted",
+        "random keyed requests (retries and key conflicts among them, reversals too) on a log the \
+         checker keeps in memory, with a process crash, a power loss or a clean drop and a reopen \
+         every few requests; every answer and balance must match a plain model of the rules that \
+         never restarted",
     );
-    let tmp = TempDir::new("random");
-    let slot = std::cell::RefCell::new(Some(open(
-        tmp.path(),
-        "opening an empty directory must work",
+    let disk = RefCell::new(Rc::new(RefCell::new(Disk::default())));
+    let slot = RefCell::new(Some(open_mem(
+        &disk.borrow(),
+        "opening an empty log must work",
     )));
     let mut history = Vec::new();
     let mut until_restart = 10u64;
@@ -577,11 +918,7 @@ fn random_requests_and_crashes_lose_nothing_acknowledged(ctx: &mut Ctx) {
         |rng, model, opening| {
             let restart = if until_restart == 0 {
                 until_restart = rng.range(3, 25);
-                Some(if rng.chance(50) {
-                    Restart::Crash
-                } else {
-                    Restart::Drop
-                })
+                Some(*rng.pick(&[Restart::Crash, Restart::PowerLoss, Restart::Drop]))
             } else {
                 until_restart -= 1;
                 None
@@ -601,13 +938,28 @@ fn random_requests_and_crashes_lose_nothing_acknowledged(ctx: &mut Ctx) {
                 let old = slot
                     .take()
                     .unwrap_or_else(|| fail("unreachable: the ledger is open"));
-                match restart {
-                    Restart::Crash => std::mem::forget(old),
-                    Restart::Drop => drop(old),
-                }
-                let reopened = DurableLedger::open(tmp.path()).unwrap_or_else(|e| {
-                    fail(format!("DurableLedger::open after a restart failed: {e}"))
-                });
+                let recovered = match restart {
+                    Restart::Crash => {
+                        std::mem::forget(old);
+                        disk.borrow().borrow().recover(Aftermath::ProcessCrash)
+                    }
+                    Restart::PowerLoss => {
+                        std::mem::forget(old);
+                        disk.borrow().borrow().recover(Aftermath::PowerLoss)
+                    }
+                    Restart::Drop => {
+                        drop(old);
+                        disk.borrow().borrow().clone()
+                    }
+                };
+                *disk.borrow_mut() = Rc::new(RefCell::new(recovered));
+                let reopened =
+                    DurableLedger::open_with(Box::new(MemLog(Rc::clone(&disk.borrow()))))
+                        .unwrap_or_else(|e| {
+                            fail(format!(
+                                "DurableLedger::open_with after a restart failed: {e}"
+                            ))
+                        });
                 *slot = Some(reopened);
             }
             let ledger = slot
@@ -625,7 +977,11 @@ fn random_requests_and_crashes_lose_nothing_acknowledged(ctx: &mut Ctx) {
         .into_inner()
         .unwrap_or_else(|| fail("unreachable: the ledger is open"));
     let before = seen(&ledger);
-    crash(ledger);
-    let ledger = open(tmp.path(), "the final reopen");
-    expect_seen("after the final crash", &seen(&ledger), &before);
+    std::mem::forget(ledger);
+    step("power loss; the log is opened again");
+    let last = Rc::new(RefCell::new(
+        disk.borrow().borrow().recover(Aftermath::PowerLoss),
+    ));
+    let ledger = open_mem(&last, "the final reopen");
+    expect_seen("after the final power loss", &seen(&ledger), &before);
 }

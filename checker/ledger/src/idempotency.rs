@@ -19,6 +19,7 @@ pub fn stage() -> Stage {
             a_key_that_recorded_a_refusal_still_conflicts_with_a_different_request,
             a_conflict_leaves_the_recorded_outcome_in_place,
             different_keys_are_independent_requests,
+            plain_methods_take_no_key_and_record_nothing,
             random_retries_and_conflicts_match_a_model,
         ],
     }
@@ -232,6 +233,33 @@ fn different_keys_are_independent_requests(_: &mut Ctx) {
         vec![TxId(2), TxId(3), TxId(4), TxId(5)],
     );
     expect_balances(&ledger, &[(1, 40)], "four keys, four deposits of 10");
+}
+
+fn plain_methods_take_no_key_and_record_nothing(_: &mut Ctx) {
+    scenario(
+        "account 1 holds 0; plain deposit(1, 10) twice, then execute under the keys \"\" (empty) \
+         and \"deposit\" with that same deposit.\n\
+         The plain methods record nothing: they are not retries of each other, and they leave \
+         every key free.",
+    );
+    let mut ledger = funded(&[(1, 0)]);
+    expect_eq("deposit(1, 10)", call!(ledger.deposit(1, 10)), Ok(TxId(2)));
+    expect_eq(
+        "deposit(1, 10) again: a plain call takes no key, so it is a second change",
+        call!(ledger.deposit(1, 10)),
+        Ok(TxId(3)),
+    );
+    for (key, id) in [("", TxId(4)), ("deposit", TxId(5))] {
+        expect_eq(
+            format!(
+                "execute({key:?}, deposit(1, 10)) after plain deposits: the key was never used, \
+                 so the request runs"
+            ),
+            exec(&mut ledger, key, &deposit(1, 10)),
+            Ok(id),
+        );
+    }
+    expect_balances(&ledger, &[(1, 40)], "four deposits of 10, each applied");
 }
 
 fn random_retries_and_conflicts_match_a_model(ctx: &mut Ctx) {

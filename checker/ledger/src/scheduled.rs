@@ -313,6 +313,21 @@ fn scheduling_checks_accounts_and_amount_up_front(_: &mut Ctx) {
             ledger.schedule_transfer(5, 1, 9, 3),
             LedgerError::UnknownAccount(9),
         ),
+        (
+            "schedule_transfer(5, 9, 9, 0): zero amount comes first",
+            ledger.schedule_transfer(5, 9, 9, 0),
+            LedgerError::ZeroAmount,
+        ),
+        (
+            "schedule_transfer(5, 9, 9, 3): same account comes before unknown account",
+            ledger.schedule_transfer(5, 9, 9, 3),
+            LedgerError::SameAccount(9),
+        ),
+        (
+            "schedule_transfer(5, 9, 8, 3): the source is checked before the destination",
+            ledger.schedule_transfer(5, 9, 8, 3),
+            LedgerError::UnknownAccount(9),
+        ),
     ] {
         step(format!("{what} -> {got:?}"));
         expect_eq(what, got, Err(want));
@@ -323,9 +338,24 @@ fn scheduling_checks_accounts_and_amount_up_front(_: &mut Ctx) {
         Ok(ScheduleId(1)),
     );
     expect_eq(
+        "schedule_transfer(6, 2, 1, 1): the second accepted schedule, after seven refused ones",
+        call!(ledger.schedule_transfer(6, 2, 1, 1)),
+        Ok(ScheduleId(2)),
+    );
+    expect_eq(
         "journal() length: scheduling changes no balance and writes no entry",
         ledger.journal().len(),
         journal,
+    );
+    expect_eq(
+        "deposit(1, 1) after the schedules: scheduling used no change id, so this is the next one",
+        call!(ledger.deposit(1, 1)),
+        Ok(TxId(journal as u64 + 1)),
+    );
+    expect_eq(
+        "balance(1): only the deposit moved money",
+        ledger.balance(1),
+        Some(11),
     );
 }
 

@@ -2,13 +2,13 @@
 //!
 //! [`Ledger`] is the single-threaded core. [`SharedLedger`] offers the same operations through
 //! `&self` with one lock per account, taken in ascending account order so that no two transfers
-//! can deadlock. [`DurableLedger`] writes every request to a checksummed log and `fsync`s it
-//! before answering, and rebuilds itself from that log on [`DurableLedger::open`].
+//! can deadlock. [`DurableLedger`] writes every request to a checksummed log (a file, or any
+//! [`LogStorage`]) and syncs it before answering, and rebuilds itself from that log when opened.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
 
@@ -1282,8 +1282,101 @@ fn decode_log(bytes: &[u8]) -> io::Result<(Vec<(String, Request)>, usize)> {
     Ok((records, offset))
 }
 
-/// A [`Ledger`] whose requests survive a crash: each one is appended to `journal.log` in its
-/// directory and `fsync`ed before it is answered, and [`DurableLedger::open`] replays them.
+/// The append-only log a [`DurableLedger`] keeps its records in. [`DurableLedger::open`] keeps it
+/// in a file; [`DurableLedger::open_with`] takes any storage, such as one that simulates crashes.
+///
+/// Appends and truncations are not durable until [`LogStorage::sync`] returns: a power loss
+/// before that may undo them.
+///
+/// # Example
+///
+/// ```
+/// use std::io;
+/// use ledger_solution::LogStorage;
+///
+/// /// A log in memory that never loses power.
+/// struct MemLog(Vec<u8>);
+///
+/// impl LogStorage for MemLog {
+///     fn read(&mut self) -> io::Result<Vec<u8>> {
+///         Ok(self.0.clone())
+///     }
+///     fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+///         self.0.extend_from_slice(bytes);
+///         Ok(())
+///     }
+///     fn truncate(&mut self, len: u64) -> io::Result<()> {
+///         self.0.truncate(len as usize);
+///         Ok(())
+///     }
+///     fn sync(&mut self) -> io::Result<()> {
+///         Ok(())
+///     }
+/// }
+///
+/// let mut log = MemLog(Vec::new());
+/// log.append(b"abc")?;
+/// assert_eq!(log.read()?, b"abc");
+/// # Ok::<(), io::Error>(())
+/// ```
+pub trait LogStorage {
+    /// Returns the whole log as it is now (empty when nothing was written yet).
+    fn read(&mut self) -> io::Result<Vec<u8>>;
+    /// Appends `bytes` at the end of the log; not durable until [`LogStorage::sync`].
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// Cuts the log to its first `len` bytes; not durable until [`LogStorage::sync`].
+    fn truncate(&mut self, len: u64) -> io::Result<()>;
+    /// Makes the log's current contents durable: they survive a power loss.
+    fn sync(&mut self) -> io::Result<()>;
+}
+
+/// The log file `journal.log` of a directory.
+struct FileLog {
+    file: File,
+}
+
+impl FileLog {
+    /// Opens (creating it and `dir` if missing) the journal file in `dir`.
+    fn open(dir: &Path) -> io::Result<FileLog> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(JOURNAL_FILE);
+        let created = !path.exists();
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&path)?;
+        if created {
+            sync_dir(dir)?;
+        }
+        Ok(FileLog { file })
+    }
+}
+
+impl LogStorage for FileLog {
+    fn read(&mut self) -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.file.seek(SeekFrom::Start(0))?;
+        self.file.read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        // Opened in append mode: every write lands at the end, wherever the cursor is.
+        self.file.write_all(bytes)
+    }
+
+    fn truncate(&mut self, len: u64) -> io::Result<()> {
+        self.file.set_len(len)
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        self.file.sync_data()
+    }
+}
+
+/// A [`Ledger`] whose requests survive a crash: each one is appended to its log and synced
+/// before it is answered, and opening replays them.
 ///
 /// # Example
 ///
@@ -1300,16 +1393,24 @@ fn decode_log(bytes: &[u8]) -> io::Result<(Vec<(String, Request)>, usize)> {
 /// std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct DurableLedger {
     ledger: Ledger,
-    file: File,
+    log: Box<dyn LogStorage>,
     len: u64,
 }
 
+impl fmt::Debug for DurableLedger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DurableLedger")
+            .field("ledger", &self.ledger)
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
 impl DurableLedger {
-    /// Opens the ledger kept in `dir` (created if missing), replaying its journal; a torn last
-    /// record is dropped and cut off the file.
+    /// Opens the ledger kept in `dir/journal.log` (both created if missing), replaying its log;
+    /// a torn last record is dropped and cut off the file.
     ///
     /// # Example
     ///
@@ -1323,25 +1424,37 @@ impl DurableLedger {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn open(dir: impl AsRef<Path>) -> io::Result<DurableLedger> {
-        let dir = dir.as_ref();
-        std::fs::create_dir_all(dir)?;
-        let path = dir.join(JOURNAL_FILE);
-        let created = !path.exists();
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(&path)?;
-        if created {
-            sync_dir(dir)?;
-        }
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)?;
+        DurableLedger::open_with(Box::new(FileLog::open(dir.as_ref())?))
+    }
+
+    /// Opens the ledger kept in `log`, replaying it; a torn last record is dropped and cut off.
+    /// A record that passes its checksum but does not decode is an `InvalidData` error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::io;
+    /// use ledger_solution::{DurableLedger, LogStorage};
+    ///
+    /// struct Empty;
+    /// impl LogStorage for Empty {
+    ///     fn read(&mut self) -> io::Result<Vec<u8>> { Ok(Vec::new()) }
+    ///     fn append(&mut self, _: &[u8]) -> io::Result<()> { Ok(()) }
+    ///     fn truncate(&mut self, _: u64) -> io::Result<()> { Ok(()) }
+    ///     fn sync(&mut self) -> io::Result<()> { Ok(()) }
+    /// }
+    ///
+    /// let ledger = DurableLedger::open_with(Box::new(Empty))?;
+    /// assert!(ledger.ledger().journal().is_empty());
+    /// # Ok::<(), io::Error>(())
+    /// ```
+    pub fn open_with(mut log: Box<dyn LogStorage>) -> io::Result<DurableLedger> {
+        let bytes = log.read()?;
         let (records, intact) = decode_log(&bytes)?;
         if intact < bytes.len() {
             // Cut the torn tail so the next record follows the last intact one.
-            file.set_len(intact as u64)?;
-            file.sync_data()?;
+            log.truncate(intact as u64)?;
+            log.sync()?;
         }
         let mut ledger = Ledger::new();
         for (key, request) in records {
@@ -1351,13 +1464,14 @@ impl DurableLedger {
         }
         Ok(DurableLedger {
             ledger,
-            file,
+            log,
             len: intact as u64,
         })
     }
 
-    /// Runs `request` once per idempotency `key` like [`Ledger::execute`]; a new request is on
-    /// disk before this returns. The outer error is a storage failure, the inner one the ledger's answer.
+    /// Runs `request` once per idempotency `key` like [`Ledger::execute`]; a new request is
+    /// durable in the log before this returns. The outer error is a storage failure, the inner
+    /// one the ledger's answer.
     ///
     /// # Example
     ///
@@ -1382,7 +1496,7 @@ impl DurableLedger {
             let record = encode_record(key, &request)?;
             if let Err(e) = self.append(&record) {
                 // Best effort: drop a partly written record so later ones stay readable.
-                let _ = self.file.set_len(self.len);
+                let _ = self.log.truncate(self.len);
                 return Err(e);
             }
             self.len += record.len() as u64;
@@ -1407,10 +1521,10 @@ impl DurableLedger {
         &self.ledger
     }
 
-    /// Appends `record` to the journal file and waits until it is on disk.
+    /// Appends `record` to the log and waits until it is durable.
     fn append(&mut self, record: &[u8]) -> io::Result<()> {
-        self.file.write_all(record)?;
-        self.file.sync_data()
+        self.log.append(record)?;
+        self.log.sync()
     }
 }
 
