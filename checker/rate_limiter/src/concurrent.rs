@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use syskata_kit::model::compare;
-use syskata_kit::stress::run_threads;
+use syskata_kit::stress::{run_threads, SpinBarrier};
 use syskata_kit::{checks, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::ConcurrentLimiter;
@@ -16,10 +16,13 @@ pub fn stage() -> Stage {
         checks: checks![
             the_limiter_can_be_shared_across_threads,
             single_threaded_it_follows_the_fixed_window_rules,
+            window_numbers_past_2_pow_32_are_windows_of_their_own,
+            a_call_from_an_earlier_window_counts_against_the_current_one,
             exactly_limit_of_many_simultaneous_callers_pass,
             hammering_threads_never_push_a_client_past_its_limit,
             every_client_gets_exactly_its_limit_under_contention,
             each_window_admits_exactly_limit_under_contention,
+            thousands_of_window_rollovers_admit_exactly_the_limit,
         ],
     }
 }
@@ -242,5 +245,163 @@ fn each_window_admits_exactly_limit_under_contention(_: &mut Ctx) {
                 diagnosis(admitted, LIMIT as usize)
             ));
         }
+    }
+}
+
+fn window_numbers_past_2_pow_32_are_windows_of_their_own(_: &mut Ctx) {
+    const P32: u64 = 1 << 32;
+    scenario(
+        "ConcurrentLimiter::new(1, 1): every millisecond is a window of its own, so window numbers equal the\n\
+         instants. Window numbers from 2^32 = 4294967296 on must stay distinct: a window number packed into\n\
+         32 bits (say, beside a 32-bit count in one atomic u64) wraps there and mixes up windows 2^32 apart",
+    );
+    let limiter = ConcurrentLimiter::new(1, 1);
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[
+            ("ann", P32 - 1, true, "window 2^32 - 1, first request"),
+            ("ann", P32 - 1, false, "window 2^32 - 1 is full"),
+            (
+                "ann",
+                P32,
+                true,
+                "window 2^32 is a new window, later than 2^32 - 1",
+            ),
+            ("ann", P32, false, "window 2^32 is full"),
+            ("bob", 5, true, "bob's first request, in window 5"),
+            (
+                "bob",
+                P32 + 5,
+                true,
+                "window 2^32 + 5 is not window 5: it is 2^32 windows later",
+            ),
+            ("bob", P32 + 5, false, "window 2^32 + 5 is full"),
+            (
+                "cid",
+                3 * P32 + 7,
+                true,
+                "cid's first request, in window 3 * 2^32 + 7",
+            ),
+            (
+                "cid",
+                4 * P32 + 6,
+                true,
+                "window 4 * 2^32 + 6 comes later (its low 32 bits are smaller)",
+            ),
+            ("cid", u64::MAX, true, "window u64::MAX is the last one"),
+            ("cid", u64::MAX, false, "window u64::MAX is full"),
+        ],
+    );
+}
+
+fn a_call_from_an_earlier_window_counts_against_the_current_one(_: &mut Ctx) {
+    scenario(
+        "ConcurrentLimiter::new(2, 1000). A call whose now_ms lies in an earlier window than the client's\n\
+         current one (a thread that read the clock a moment before another) is counted against the current\n\
+         window: going back in time never reopens a spent window",
+    );
+    let limiter = ConcurrentLimiter::new(2, 1_000);
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[
+            ("ann", 5_000, true, "1st request in window [5000, 6000)"),
+            (
+                "ann",
+                4_999,
+                true,
+                "4999 lies in the earlier window [4000, 5000): it counts against the current window [5000, 6000), 2nd of 2",
+            ),
+            ("ann", 5_500, false, "window [5000, 6000) is full (the late call was counted in it)"),
+            (
+                "ann",
+                3_000,
+                false,
+                "3000 lies in the old window [3000, 4000), which ann never used; it counts against the full current window",
+            ),
+            ("ann", 5_999, false, "window [5000, 6000) is still full"),
+            ("ann", 6_000, true, "window [6000, 7000) has begun"),
+        ],
+    );
+    let limiter = ConcurrentLimiter::new(1, 1_000);
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[
+            ("bob", 7_000, true, "bob's only request of window [7000, 8000)"),
+            ("bob", 0, false, "window 0 is long gone for bob: the call counts against the full window [7000, 8000)"),
+            ("bob", 7_999, false, "window [7000, 8000) is full"),
+        ],
+    );
+}
+
+fn thousands_of_window_rollovers_admit_exactly_the_limit(_: &mut Ctx) {
+    const ROUNDS: usize = 2_000;
+    const THREADS: usize = 4;
+    const CLIENTS: usize = 8;
+    const LIMIT: u32 = 4;
+    scenario(format!(
+        "One ConcurrentLimiter::new({LIMIT}, 1): every millisecond is a new window. For each of {ROUNDS} rounds r,\n\
+         {THREADS} threads are released together into window r and each calls allow(client, r) on the same\n\
+         {CLIENTS} clients: once per client in even rounds ({THREADS} requests per client = exactly the limit: all\n\
+         must pass), twice in odd rounds ({} requests per client: exactly {LIMIT} must pass). Every round opens\n\
+         a new window for every client at the instant the threads collide, so the window reset must be part\n\
+         of the same atomic step as the check and the count",
+        2 * THREADS
+    ));
+    let limiter = ConcurrentLimiter::new(LIMIT, 1);
+    let names: Vec<String> = (0..CLIENTS).map(|i| format!("client-{i}")).collect();
+    let barrier = SpinBarrier::new(THREADS);
+    step(format!("phase: {ROUNDS} rounds of {THREADS} threads"));
+    // Each thread returns, per round, how many calls were admitted for each client.
+    let per_thread: Vec<Vec<[u8; CLIENTS]>> = run_threads(THREADS, |_| {
+        let mut rounds = Vec::with_capacity(ROUNDS);
+        for round in 0..ROUNDS {
+            barrier.wait(round);
+            let calls = 1 + round % 2;
+            let mut admitted = [0u8; CLIENTS];
+            for _ in 0..calls {
+                for (slot, name) in admitted.iter_mut().zip(&names) {
+                    if limiter.allow(name, round as u64) {
+                        *slot += 1;
+                    }
+                }
+            }
+            rounds.push(admitted);
+        }
+        rounds
+    });
+    for round in 0..ROUNDS {
+        let requests = THREADS * (1 + round % 2);
+        let expected = requests.min(LIMIT as usize);
+        for (c, name) in names.iter().enumerate() {
+            let got: usize = per_thread
+                .iter()
+                .map(|rounds| rounds[round][c] as usize)
+                .sum();
+            if got != expected {
+                step(format!(
+                    "round {round}: {name} got {requests} requests in window [{round}, {}), {got} admitted",
+                    round + 1
+                ));
+                fail(format!(
+                    "admissions of {name} in window [{round}, {}) (round {round} of {ROUNDS}), {requests} requests \
+                     against a limit of {LIMIT}\nexpected: {expected}\n     got: {got}\n{}",
+                    round + 1,
+                    rollover_diagnosis(got, expected)
+                ));
+            }
+        }
+    }
+}
+
+/// Explains a wrong admission count in a window that the threads opened together.
+fn rollover_diagnosis(got: usize, expected: usize) -> &'static str {
+    if got > expected {
+        "More than the limit passed in a window that several threads opened at once: a thread saw the old \
+         window, another thread reset the count and admitted, then the first reset it again (the window reset \
+         and the count must be one atomic step, under the same lock or in one compare-and-swap), or the check \
+         and the increment are not one atomic step."
+    } else {
+        "Fewer requests passed than the window had room for: a request was refused although the window still \
+         had room (a lost compare-and-swap or a busy lock treated as a refusal?)."
     }
 }

@@ -20,6 +20,7 @@ pub fn stage() -> Stage {
             an_idle_client_starts_afresh_many_windows_later,
             a_zero_window_counts_as_one_millisecond,
             timestamps_near_u64_max_do_not_overflow,
+            window_numbers_past_2_pow_32_are_windows_of_their_own,
             random_traffic_matches_a_simple_model,
             allow_does_not_slow_down_with_many_clients,
         ],
@@ -231,6 +232,52 @@ fn timestamps_near_u64_max_do_not_overflow(_: &mut Ctx) {
             ("ann", MAX - 3, true, "1st request in the last window"),
             ("ann", MAX - 2, true, "2nd request in the last window"),
             ("ann", MAX, false, "the last window is full"),
+        ],
+    );
+}
+
+fn window_numbers_past_2_pow_32_are_windows_of_their_own(_: &mut Ctx) {
+    const P32: u64 = 1 << 32;
+    scenario(
+        "FixedWindowLimiter::new(1, 1): every millisecond is a window of its own, so window numbers equal the\n\
+         instants. Window numbers from 2^32 = 4294967296 on must stay distinct: a window number kept in a\n\
+         32-bit integer (or packed into 32 bits) wraps there and mixes up windows 2^32 apart",
+    );
+    let mut limiter = FixedWindowLimiter::new(1, 1);
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[
+            ("ann", P32 - 1, true, "window 2^32 - 1, first request"),
+            ("ann", P32 - 1, false, "window 2^32 - 1 is full"),
+            (
+                "ann",
+                P32,
+                true,
+                "window 2^32 is a new window, later than 2^32 - 1",
+            ),
+            ("ann", P32, false, "window 2^32 is full"),
+            ("ann", P32 + 1, true, "window 2^32 + 1 is a new window"),
+            ("bob", 5, true, "bob's first request, in window 5"),
+            (
+                "bob",
+                P32 + 5,
+                true,
+                "window 2^32 + 5 is not window 5: it is 2^32 windows later",
+            ),
+            ("bob", P32 + 5, false, "window 2^32 + 5 is full"),
+            (
+                "cid",
+                3 * P32 + 7,
+                true,
+                "cid's first request, in window 3 * 2^32 + 7",
+            ),
+            (
+                "cid",
+                4 * P32 + 6,
+                true,
+                "window 4 * 2^32 + 6 comes later (its low 32 bits are smaller)",
+            ),
+            ("cid", 4 * P32 + 6, false, "window 4 * 2^32 + 6 is full"),
         ],
     );
 }

@@ -20,6 +20,10 @@ pub fn stage() -> Stage {
             the_user_gate_is_named_whenever_the_user_is_short,
             retry_after_waits_for_both_gates_exactly,
             a_cost_above_either_capacity_is_an_error,
+            an_error_changes_nothing_not_even_the_time,
+            an_earlier_now_ms_counts_as_the_latest_instant_seen,
+            fractional_rates_keep_their_fractions_on_both_gates,
+            a_user_who_spends_again_is_kept_until_the_later_refill,
             a_user_is_forgotten_once_their_bucket_is_full_again,
             a_user_who_is_still_refilling_is_not_forgotten,
             memory_follows_active_users_not_everyone_ever_seen,
@@ -363,6 +367,297 @@ fn a_cost_above_either_capacity_is_an_error(_: &mut Ctx) {
         ],
     );
     expect_tracked(&l, 1, "only ann's successful request left a trace");
+    step("costs above both capacities: the error names the smaller one, whichever gate it belongs to");
+    let mut l = limiter(5, (1, 1_000), 3, (1, 1_000));
+    run(
+        &mut l,
+        &[(
+            "ann",
+            6,
+            0,
+            Err(CostExceedsCapacity {
+                cost: 6,
+                capacity: 3,
+            }),
+            "6 is above the user's 5 and the global 3; the smaller capacity is the global 3",
+        )],
+    );
+    let mut l = limiter(4, (1, 1_000), 7, (1, 1_000));
+    run(
+        &mut l,
+        &[(
+            "ann",
+            u64::MAX,
+            0,
+            Err(CostExceedsCapacity {
+                cost: u64::MAX,
+                capacity: 4,
+            }),
+            "u64::MAX is above the user's 4 and the global 7; the smaller capacity is the user's 4",
+        )],
+    );
+}
+
+fn an_error_changes_nothing_not_even_the_time(_: &mut Ctx) {
+    scenario(
+        "User buckets of 2 refilling 1 per 1000 ms; a large global bucket. ann empties her bucket at 0.\n\
+         A request costing more than a capacity, dated 5000, is an error and changes nothing: not even the\n\
+         limiter's latest instant, so time is still 0 for everything that follows",
+    );
+    let mut l = limiter(2, (1, 1_000), 1_000, (1_000, 1));
+    run(
+        &mut l,
+        &[("ann", 2, 0, PASS, "ann 2 -> 0, full again at 2000")],
+    );
+    run(
+        &mut l,
+        &[(
+            "bob",
+            50,
+            5_000,
+            Err(CostExceedsCapacity {
+                cost: 50,
+                capacity: 2,
+            }),
+            "50 is above the user capacity of 2",
+        )],
+    );
+    expect_tracked(
+        &l,
+        1,
+        "the error did not move the limiter to 5000 (when ann would be full again), so ann is still tracked",
+    );
+    run(
+        &mut l,
+        &[(
+            "ann",
+            2,
+            1_500,
+            by_user(500),
+            "the latest instant is still 0, so 1500 is not in the past: ann holds 1.5 tokens and needs 500 ms more",
+        )],
+    );
+}
+
+fn an_earlier_now_ms_counts_as_the_latest_instant_seen(_: &mut Ctx) {
+    scenario(
+        "User buckets of 2 refilling 1 per 1000 ms; a large global bucket. The limiter has seen 5000; then\n\
+         requests dated earlier arrive. Each is treated as a request at 5000 (the latest instant seen):\n\
+         its bucket is charged as of 5000 and refills from 5000, not from its own earlier time",
+    );
+    let mut l = limiter(2, (1, 1_000), 1_000, (1_000, 1));
+    run(
+        &mut l,
+        &[(
+            "bob",
+            0,
+            5_000,
+            PASS,
+            "a cost of 0 takes nothing; the limiter has now seen 5000",
+        )],
+    );
+    run(
+        &mut l,
+        &[(
+            "ann",
+            2,
+            1_000,
+            PASS,
+            "1000 counts as 5000: ann's new bucket is full and pays 2, leaving it empty as of 5000",
+        )],
+    );
+    expect_tracked(
+        &l,
+        1,
+        "ann's bucket was emptied at 5000 (not at 1000), so it is full again only at 7000",
+    );
+    run(
+        &mut l,
+        &[
+            (
+                "ann",
+                1,
+                4_000,
+                by_user(1_000),
+                "4000 counts as 5000, when ann's bucket is empty: she needs 1000 ms for 1 token",
+            ),
+            ("cid", 0, 6_000, PASS, "a cost of 0 takes nothing; the limiter moves to 6000"),
+            (
+                "ann",
+                2,
+                5_500,
+                by_user(1_000),
+                "5500 counts as 6000: ann holds 1 token (refilled since 5000) and needs 1000 ms for the 2nd",
+            ),
+            ("ann", 1, 6_000, PASS, "ann holds 1 token at 6000"),
+        ],
+    );
+    expect_tracked(&l, 1, "ann is empty again as of 6000, full at 8000");
+}
+
+fn fractional_rates_keep_their_fractions_on_both_gates(_: &mut Ctx) {
+    scenario(
+        "Fractional refill rates on each gate, polled often: every call must keep the fractions of a token\n\
+         that accrued since the last one. Rounding to whole tokens at each call loses them, and a user or\n\
+         the global gate polled often enough then never refills",
+    );
+    step("the user gate at 1 token per 3000 ms (the global gate is plentiful)");
+    let mut l = limiter(1, (1, 3_000), 1_000_000, (1_000, 1));
+    run(
+        &mut l,
+        &[
+            ("ann", 1, 0, PASS, "ann 1 -> 0"),
+            ("ann", 1, 1_000, by_user(2_000), "ann holds 1/3 token"),
+            (
+                "ann",
+                1,
+                2_000,
+                by_user(1_000),
+                "ann holds 2/3 token: the 1/3 from before is kept",
+            ),
+            ("ann", 1, 3_000, PASS, "ann holds 1 token"),
+        ],
+    );
+    step("the user gate at 2 tokens per 3 ms, polled every millisecond");
+    let mut l = limiter(2, (2, 3), 1_000_000, (1_000, 1));
+    run(
+        &mut l,
+        &[
+            ("ann", 2, 0, PASS, "ann 2 -> 0"),
+            ("ann", 1, 1, by_user(1), "ann holds 2/3 token"),
+            ("ann", 1, 2, PASS, "ann holds 4/3 tokens -> 1/3 left"),
+            ("ann", 1, 3, PASS, "ann holds 1/3 + 2/3 = 1 token -> 0 left"),
+            ("ann", 1, 4, by_user(1), "ann holds 2/3 token"),
+            ("ann", 1, 5, PASS, "ann holds 4/3 tokens -> 1/3 left"),
+            ("ann", 1, 6, PASS, "ann holds 1 token -> 0 left"),
+        ],
+    );
+    step("the global gate at 1 token per 3000 ms (users are plentiful)");
+    let mut l = limiter(1_000, (1_000, 1), 1, (1, 3_000));
+    run(
+        &mut l,
+        &[
+            ("ann", 1, 0, PASS, "global 1 -> 0"),
+            (
+                "bob",
+                1,
+                1_000,
+                by_global(2_000),
+                "the global bucket holds 1/3 token",
+            ),
+            (
+                "cid",
+                1,
+                2_000,
+                by_global(1_000),
+                "the global bucket holds 2/3 token",
+            ),
+            ("dan", 1, 3_000, PASS, "the global bucket holds 1 token"),
+        ],
+    );
+    step("the global gate at 2 tokens per 3 ms, a new user every millisecond");
+    let mut l = limiter(1_000, (1_000, 1), 2, (2, 3));
+    run(
+        &mut l,
+        &[
+            ("u0", 2, 0, PASS, "global 2 -> 0"),
+            (
+                "u1",
+                1,
+                1,
+                by_global(1),
+                "the global bucket holds 2/3 token",
+            ),
+            (
+                "u2",
+                1,
+                2,
+                PASS,
+                "the global bucket holds 4/3 tokens -> 1/3 left",
+            ),
+            (
+                "u3",
+                1,
+                3,
+                PASS,
+                "the global bucket holds 1 token -> 0 left",
+            ),
+            (
+                "u4",
+                1,
+                4,
+                by_global(1),
+                "the global bucket holds 2/3 token",
+            ),
+            ("u5", 1, 5, PASS, "the global bucket holds 4/3 tokens"),
+        ],
+    );
+    step("forgetting with a fractional user rate: 2 tokens per 5 ms, a user bucket of 1");
+    let mut l = limiter(1, (2, 5), 1_000_000, (1_000, 1));
+    run(&mut l, &[("ann", 1, 0, PASS, "ann 1 -> 0")]);
+    expect_tracked(&l, 1, "ann's bucket is empty");
+    run(
+        &mut l,
+        &[(
+            "ann",
+            1,
+            2,
+            by_user(1),
+            "at 2 ms ann holds 4/5 token (not yet full: 2.5 ms are needed, so she is full at 3)",
+        )],
+    );
+    expect_tracked(
+        &l,
+        1,
+        "at 2 ms ann's bucket is not full, so she is still tracked",
+    );
+    run(&mut l, &[("zed", 0, 3, PASS, "a cost of 0 takes nothing")]);
+    expect_tracked(
+        &l,
+        0,
+        "at 3 ms ann's bucket is full (6/5 capped at 1): she is forgotten",
+    );
+}
+
+fn a_user_who_spends_again_is_kept_until_the_later_refill(_: &mut Ctx) {
+    scenario(
+        "User buckets of 5 refilling 1 per 1000 ms; a large global bucket. ann spends 1 at 0 (full again at\n\
+         1000), then 4 more at 500, which pushes her full-again instant to 5000. She must be kept until 5000:\n\
+         the instant her first spend would have refilled no longer applies",
+    );
+    let mut l = limiter(5, (1, 1_000), 1_000_000, (1_000, 1));
+    run(
+        &mut l,
+        &[
+            ("ann", 1, 0, PASS, "ann 5 -> 4, full again at 1000"),
+            ("ann", 4, 500, PASS, "ann 4.5 -> 0.5, full again at 5000"),
+            ("zed", 0, 1_000, PASS, "a cost of 0 takes nothing"),
+        ],
+    );
+    expect_tracked(
+        &l,
+        1,
+        "at 1000 ann holds 1 token of 5: she is still refilling",
+    );
+    run(
+        &mut l,
+        &[
+            (
+                "ann",
+                2,
+                1_000,
+                by_user(1_000),
+                "ann holds 1 token; the 2nd comes at 2000",
+            ),
+            ("zed", 0, 4_999, PASS, "a cost of 0 takes nothing"),
+        ],
+    );
+    expect_tracked(&l, 1, "at 4999 ann holds 4.999 tokens");
+    run(
+        &mut l,
+        &[("zed", 0, 5_000, PASS, "a cost of 0 takes nothing")],
+    );
+    expect_tracked(&l, 0, "at 5000 ann's bucket is full again");
 }
 
 fn a_user_is_forgotten_once_their_bucket_is_full_again(_: &mut Ctx) {

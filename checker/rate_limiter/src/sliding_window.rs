@@ -21,6 +21,8 @@ pub fn stage() -> Stage {
             a_limit_of_zero_rejects_everything,
             a_zero_window_counts_as_one_millisecond,
             a_clients_log_never_holds_more_than_limit_entries,
+            log_len_is_exactly_the_admissions_still_counting_at_the_latest_call,
+            a_request_dated_before_the_latest_admission_counts_at_that_admission,
             random_traffic_matches_a_simple_model,
             allow_costs_the_same_however_large_the_limit,
         ],
@@ -264,6 +266,175 @@ fn a_clients_log_never_holds_more_than_limit_entries(_: &mut Ctx) {
             "admissions of a client asking every 10 ms for 20 s under a limit of 5 per 1000 ms\n\
              expected: 100 (5 at the start of each 1000 ms stretch)\n     got: {admitted}"
         ),
+    );
+}
+
+/// Reads `log_len(client)`, logs it, and fails unless it is `expected`.
+#[track_caller]
+fn expect_log_len(limiter: &SlidingWindowLimiter, client: &str, expected: usize, why: &str) {
+    let got = limiter.log_len(client);
+    step(format!("log_len({client:?}) -> {got}"));
+    syskata_kit::expect_eq(format!("log_len({client:?}): {why}"), got, expected);
+}
+
+fn log_len_is_exactly_the_admissions_still_counting_at_the_latest_call(_: &mut Ctx) {
+    scenario(
+        "SlidingWindowLimiter::new(5, 100): ann is admitted at 0, 10, 20 and 30, then comes back at 125 and 130.\n\
+         After each call, log_len is the number of ann's admissions that still count at that call (its own\n\
+         included): every admission that expired by then is gone, all of them, not one per call",
+    );
+    let mut limiter = SlidingWindowLimiter::new(5, 100);
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[
+            ("ann", 0, true, "1st admission"),
+            ("ann", 10, true, "2nd admission"),
+            ("ann", 20, true, "3rd admission"),
+            ("ann", 30, true, "4th admission"),
+        ],
+    );
+    expect_log_len(
+        &limiter,
+        "ann",
+        4,
+        "the admissions at 0, 10, 20 and 30 all count at 30",
+    );
+    expect_log_len(
+        &limiter,
+        "ann",
+        4,
+        "log_len takes no time: nothing changed since the call at 30",
+    );
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[(
+            "ann",
+            125,
+            true,
+            "only the admission at 30 still counts at 125",
+        )],
+    );
+    expect_log_len(
+        &limiter,
+        "ann",
+        2,
+        "at 125 the admissions at 0, 10 and 20 are 100 ms old or more and are gone (all three); \
+         30 and 125 remain",
+    );
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[(
+            "ann",
+            130,
+            true,
+            "the admission at 30 stops counting at exactly 130",
+        )],
+    );
+    expect_log_len(
+        &limiter,
+        "ann",
+        2,
+        "the admission at 30 is exactly 100 ms old at 130, so it is gone; 125 and 130 remain",
+    );
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[
+            (
+                "ann",
+                224,
+                true,
+                "the admissions at 125 and 130 count; 2 of 5",
+            ),
+            (
+                "ann",
+                230,
+                true,
+                "125 and 130 have expired at 230; only 224 counts",
+            ),
+        ],
+    );
+    expect_log_len(
+        &limiter,
+        "ann",
+        2,
+        "at 230 the admissions at 125 (105 ms old) and 130 (exactly 100 ms old) are gone; 224 and 230 remain",
+    );
+}
+
+fn a_request_dated_before_the_latest_admission_counts_at_that_admission(_: &mut Ctx) {
+    scenario(
+        "SlidingWindowLimiter::new(2, 100). A request whose now_ms is earlier than the client's latest admission\n\
+         is decided, and recorded if admitted, as if it came at that latest admission's time",
+    );
+    let mut limiter = SlidingWindowLimiter::new(2, 100);
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[
+            ("ann", 50, true, "1st admission, at 50"),
+            (
+                "ann",
+                10,
+                true,
+                "10 is before ann's latest admission (50), so it counts as a request at 50: one admission counts, room for one more",
+            ),
+        ],
+    );
+    expect_log_len(
+        &limiter,
+        "ann",
+        2,
+        "both admissions are stored, both dated 50",
+    );
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[
+            (
+                "ann",
+                60,
+                false,
+                "both admissions (dated 50) count until 149",
+            ),
+            (
+                "ann",
+                110,
+                false,
+                "the late request was recorded at 50, not at 10, so it still counts at 110",
+            ),
+            (
+                "ann",
+                149,
+                false,
+                "both admissions dated 50 count until 149",
+            ),
+            (
+                "ann",
+                150,
+                true,
+                "both admissions dated 50 stop counting at exactly 150",
+            ),
+        ],
+    );
+    expect_log_len(&limiter, "ann", 1, "only the admission at 150 still counts");
+    step("a second client with a limit of 2 and a full log");
+    run_script(
+        |c, t| limiter.allow(c, t),
+        &[
+            ("bob", 500, true, "bob's 1st admission"),
+            ("bob", 520, true, "bob's 2nd admission"),
+            (
+                "bob",
+                400,
+                false,
+                "400 counts as 520 (bob's latest admission), when both admissions count",
+            ),
+            ("bob", 599, false, "the admission at 500 counts until 599"),
+            (
+                "bob",
+                600,
+                true,
+                "the admission at 500 stopped counting at 600",
+            ),
+        ],
     );
 }
 

@@ -1,7 +1,7 @@
 //! Stage token_bucket: capacity, exact fractional refill, request cost, `remaining` and an exact `retry_after`.
 
 use syskata_kit::model::compare;
-use syskata_kit::{checks, expect_eq, scenario, step, Ctx, Rng, Stage};
+use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Rng, Stage};
 
 use crate::drill::{CostExceedsCapacity, Decision, Rate, TokenBucket};
 
@@ -15,6 +15,7 @@ pub fn stage() -> Stage {
             fractional_refill_is_never_lost_between_frequent_calls,
             retry_after_is_exact,
             a_cost_above_capacity_is_an_error_not_an_endless_wait,
+            the_errors_text_names_the_cost_and_the_capacity,
             a_clock_going_backwards_mints_nothing,
             a_rejected_request_takes_nothing,
             a_zero_cost_request_always_passes,
@@ -343,6 +344,33 @@ fn a_cost_above_capacity_is_an_error_not_an_endless_wait(_: &mut Ctx) {
             (0, 0, yes(0), "a cost of 0 always fits"),
         ],
     );
+}
+
+fn the_errors_text_names_the_cost_and_the_capacity(_: &mut Ctx) {
+    scenario(
+        "TokenBucket::new(987654321, Rate::new(1, 1000)); a request costing 12345678901 is an error whose\n\
+         Display text (to_string()) must contain both numbers in decimal; the wording is yours",
+    );
+    let mut bucket = new_bucket(987_654_321, 1, 1_000);
+    let got = bucket.try_acquire(12_345_678_901, 0);
+    step(format!("try_acquire(12345678901, 0) -> {got:?}"));
+    let Err(err) = got else {
+        fail(format!(
+            "try_acquire(12345678901, 0) on a capacity of 987654321: a cost above the capacity is an error\n\
+             expected: Err(CostExceedsCapacity {{ cost: 12345678901, capacity: 987654321 }})\n     got: {got:?}"
+        ));
+    };
+    let text = err.to_string();
+    step(format!("err.to_string() -> {text:?}"));
+    expect(
+        text.contains("12345678901") && text.contains("987654321"),
+        format!(
+            "the error's Display text must name the cost (12345678901) and the capacity (987654321) in decimal\n\
+             got: {text:?}"
+        ),
+    );
+    let boxed: Box<dyn std::error::Error> = Box::new(err);
+    step(format!("as Box<dyn std::error::Error>: {boxed}"));
 }
 
 fn a_clock_going_backwards_mints_nothing(_: &mut Ctx) {

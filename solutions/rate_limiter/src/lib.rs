@@ -483,7 +483,7 @@ impl TokenBucket {
 /// ```
 /// use rate_limiter_solution::Gate;
 ///
-/// assert_eq!(Gate::User.to_string(), "the user's own limit");
+/// assert_ne!(Gate::User, Gate::Global);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Gate {
@@ -491,15 +491,6 @@ pub enum Gate {
     User,
     /// The bucket shared by all users.
     Global,
-}
-
-impl fmt::Display for Gate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Gate::User => "the user's own limit",
-            Gate::Global => "the global limit",
-        })
-    }
 }
 
 /// The answer of a [`HierarchicalLimiter`] to one request.
