@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use colored::Colorize;
 
 use crate::catalog::{self, Catalog, Drill};
-use crate::grade::{self, Graded, Request, Subject};
+use crate::grade::{self, CheckResult, Graded, Request, Subject};
 use crate::state::{Loaded, Progress, Store};
 use crate::ui;
 
@@ -129,6 +129,18 @@ impl App {
         current: Option<&str>,
         seed: Option<u64>,
     ) -> Result<Verdict> {
+        Ok(self.grade_learner_checks(drill, stages, current, seed)?.0)
+    }
+
+    /// Like [`App::grade_learner`], and also returns every check's result (none when the crate did
+    /// not build); a mock round records the failures by rubric dimension.
+    pub fn grade_learner_checks(
+        &self,
+        drill: &Drill,
+        stages: &[usize],
+        current: Option<&str>,
+        seed: Option<u64>,
+    ) -> Result<(Verdict, Vec<CheckResult>)> {
         let names: Vec<&str> = stages
             .iter()
             .map(|&i| drill.stages[i].slug.as_str())
@@ -160,17 +172,16 @@ impl App {
             Graded::Ran(mut results) => {
                 crate::rules::in_prompt_words(&self.root, drill, &mut results);
                 print!("{}", ui::results(drill, &results, current));
-                Ok(
-                    if !results.is_empty() && results.iter().all(|r| r.passed()) {
-                        Verdict::Pass
-                    } else {
-                        Verdict::Fail
-                    },
-                )
+                let verdict = if !results.is_empty() && results.iter().all(|r| r.passed()) {
+                    Verdict::Pass
+                } else {
+                    Verdict::Fail
+                };
+                Ok((verdict, results))
             }
             Graded::BuildFailed(log) => {
                 print!("{}", ui::build_failure(drill, &log, &names));
-                Ok(Verdict::NoBuild)
+                Ok((Verdict::NoBuild, Vec::new()))
             }
             Graded::Killed(mut results, limit) => {
                 crate::rules::in_prompt_words(&self.root, drill, &mut results);
@@ -180,7 +191,7 @@ impl App {
                     "✗".red().bold(),
                     limit.as_secs()
                 );
-                Ok(Verdict::Fail)
+                Ok((Verdict::Fail, results))
             }
         }
     }

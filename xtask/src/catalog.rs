@@ -191,7 +191,6 @@ fn stage_targets(table: &mut toml::Table) -> Result<Vec<Option<u64>>> {
 
 /// Returns each stage's target time in a mock round (`target_minutes` in `drill.toml`), in minutes;
 /// `None` for a stage without one (or when the file cannot be read: the catalog loaded it before).
-#[allow(dead_code)] // read by `mock`, which lands next
 pub fn target_minutes(root: &Path, drill: &Drill) -> Vec<Option<u64>> {
     let file = root.join("prompts").join(&drill.name).join("drill.toml");
     let mut targets = std::fs::read_to_string(file)

@@ -4,6 +4,7 @@ mod app;
 mod catalog;
 mod cmd;
 mod grade;
+mod mock;
 mod rules;
 mod state;
 mod ui;
@@ -53,6 +54,10 @@ enum Command {
     Reset(cmd::reset::Args),
     /// Re-grade on every save of the current drill's files.
     Watch(cmd::watch::Args),
+    /// A timed interview round from the stub: no hints, a scorecard at the end (`--end` ends it).
+    Mock(cmd::mock::Args),
+    /// Past mock rounds with the trend per rubric dimension.
+    History(cmd::history::Args),
     /// Maintainers: check catalog, prompts, checkers, references, stubs and wrong solutions agree.
     Verify(cmd::verify::Args),
 }
@@ -69,6 +74,8 @@ fn main() -> ExitCode {
         Command::Compare(args) => cmd::compare::run(&app, args),
         Command::Reset(args) => cmd::reset::run(&app, args),
         Command::Watch(args) => cmd::watch::run(&app, args),
+        Command::Mock(args) => cmd::mock::run(&app, args),
+        Command::History(args) => cmd::history::run(&app, args),
         Command::Verify(args) => cmd::verify::run(&app, args),
     });
     match result {

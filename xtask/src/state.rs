@@ -192,13 +192,7 @@ impl Store {
         match parsed {
             Ok(progress) => Ok(Loaded::Found(progress)),
             Err(reason) => {
-                let backup = self.dir.join(format!(
-                    "progress.toml.corrupt-{}",
-                    crate::util::timestamp()
-                ));
-                std::fs::rename(&path, &backup).with_context(|| {
-                    format!("cannot move the unreadable {} aside", path.display())
-                })?;
+                let backup = move_aside(&path)?;
                 Ok(Loaded::Recovered {
                     progress: Progress {
                         version: VERSION,
@@ -219,19 +213,37 @@ impl Store {
             "# Your syskata progress. Written by `cargo xtask`; safe to delete (you would start over).\n{}",
             toml::to_string(progress).context("cannot encode the progress")?
         );
-        let tmp = self
-            .dir
-            .join(format!("progress.toml.tmp-{}", std::process::id()));
-        {
-            let mut file = std::fs::File::create(&tmp)
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            file.write_all(text.as_bytes())?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&tmp, self.path())
-            .with_context(|| format!("cannot replace {}", self.path().display()))?;
-        Ok(())
+        write_atomic(&self.path(), &text)
     }
+}
+
+/// Replaces `path` with `text` atomically (temporary file beside it, fsync, rename): a crash leaves
+/// either the old file or the new one. The directory must exist.
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!("{name}.tmp-{}", std::process::id()));
+    {
+        let mut file = std::fs::File::create(&tmp)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
+}
+
+/// Moves an unreadable state file aside as `<name>.corrupt-<time>` and returns where it went.
+pub fn move_aside(path: &Path) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let backup = path.with_file_name(format!("{name}.corrupt-{}", crate::util::timestamp()));
+    std::fs::rename(path, &backup)
+        .with_context(|| format!("cannot move the unreadable {} aside", path.display()))?;
+    Ok(backup)
 }
 
 #[cfg(test)]

@@ -76,6 +76,11 @@ struct Run {
 }
 
 fn xtask(root: &Path, args: &[&str]) -> Run {
+    xtask_at(root, args, None)
+}
+
+/// Runs the binary with its clock injected (`SYSKATA_NOW`, unix seconds) when `now` is given.
+fn xtask_at(root: &Path, args: &[&str], now: Option<u64>) -> Run {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("target"))
@@ -87,6 +92,10 @@ fn xtask(root: &Path, args: &[&str]) -> Run {
         .env("CARGO_TARGET_DIR", target)
         .env("NO_COLOR", "1")
         .env_remove("SYSKATA_SEED")
+        .env(
+            "SYSKATA_NOW",
+            now.map(|n| n.to_string()).unwrap_or_default(),
+        )
         .output()
         .unwrap();
     Run {
@@ -247,5 +256,163 @@ fn every_reference_copied_over_its_stub_passes_every_stage_through_next() {
             && !status.stdout.contains("\"state\": \"locked\""),
         "{}",
         status.stdout
+    );
+}
+
+fn history(root: &Path) -> serde_json::Value {
+    let run = xtask(root, &["history", "--json"]);
+    expect(&run, 0, "\"rounds\"");
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+#[test]
+fn a_mock_round_runs_end_to_end_with_an_injected_clock() {
+    let ws = workspace(&["lru"]);
+    let root = ws.path();
+    let lib = root.join("exercises/lru/src/lib.rs");
+    let stub = std::fs::read_to_string(root.join("checker/lru/stub/lib.rs")).unwrap();
+    let reference = root.join("solutions/lru/src/lib.rs");
+    let stages = stage_count(root, "lru");
+    expect(&xtask(root, &["next"]), 0, "Welcome");
+    let progress = std::fs::read(root.join(".syskata/progress.toml")).unwrap();
+    std::fs::write(&lib, format!("{stub}\n// my work from before the round\n")).unwrap();
+
+    // Starting needs a confirmation off a terminal; then the code is backed up and the stub restored.
+    let t0: u64 = 1_796_212_800;
+    let at = |min: u64| Some(t0 + min * 60);
+    expect(&xtask_at(root, &["mock", "lru"], at(0)), 2, "--yes");
+    let run = xtask_at(root, &["mock", "lru", "--yes", "--no-bench"], at(0));
+    expect(&run, 0, "Mock round: lru");
+    expect(&run, 0, "ends at 13:00 UTC");
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), stub);
+    let backup = std::fs::read_dir(root.join(".syskata/backups"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(std::fs::read_to_string(backup.join("src/lib.rs"))
+        .unwrap()
+        .contains("my work from before the round"));
+
+    // During the round: no hints, no reference, no locked prompts, no second round; time is shown.
+    expect(
+        &xtask_at(root, &["hint"], at(1)),
+        2,
+        "hints are off during a mock round",
+    );
+    expect(
+        &xtask_at(root, &["compare", "lru", "--no-bench"], at(1)),
+        2,
+        "mock --end",
+    );
+    expect(
+        &xtask_at(root, &["prompt", "--stage", "2"], at(1)),
+        2,
+        "locked in this round",
+    );
+    expect(
+        &xtask_at(root, &["mock", "lru", "--yes"], at(1)),
+        2,
+        "already running",
+    );
+    expect(&xtask_at(root, &["status"], at(1)), 0, "59:00 left");
+    let run = xtask_at(root, &["next"], at(2));
+    expect(&run, 1, "58:00 left");
+
+    // The reference passes every stage; the last pass ends the round with the scorecard.
+    std::fs::copy(&reference, &lib).unwrap();
+    for stage in 1..=stages {
+        let run = xtask_at(root, &["next"], at(2 + 3 * stage as u64));
+        expect(&run, 0, &format!("Stage {stage} ("));
+        if stage == stages {
+            expect(&run, 0, "Scorecard · mock round · lru · every stage passed");
+            expect(&run, 0, "Your first recorded round of lru");
+        }
+    }
+    assert!(!root.join(".syskata/round.toml").exists());
+    let h = history(root);
+    let round = &h["rounds"][0];
+    assert_eq!(round["ended"], "all_passed", "{h}");
+    assert_eq!(round["started"], "2026-12-02T12:00:00Z");
+    assert_eq!(round["minutes"], 60);
+    assert_eq!(round["stages"].as_array().unwrap().len(), stages);
+    for s in round["stages"].as_array().unwrap() {
+        assert_eq!(s["passed"], true, "{s}");
+        assert!(s["attempts"].as_u64().unwrap() >= 1, "{s}");
+    }
+    assert_eq!(
+        round["stages"][0]["attempts"], 2,
+        "the stub's failure and the pass"
+    );
+    assert_eq!(round["stages"][0]["seconds"], 300);
+    assert!(round["code"]["longest_fn_lines"].as_u64().unwrap() > 0);
+    assert!(round["speed_ratio"].is_null(), "--no-bench");
+    assert_eq!(
+        std::fs::read(root.join(".syskata/progress.toml")).unwrap(),
+        progress,
+        "a round leaves the normal progress untouched"
+    );
+
+    // A round whose deadline has passed ends at the next grading and counts what passed in time.
+    let t1 = t0 + 86_400;
+    let at = |min: u64| Some(t1 + min * 60);
+    expect(
+        &xtask_at(
+            root,
+            &["mock", "--yes", "--no-bench", "--minutes", "30"],
+            at(0),
+        ),
+        0,
+        "30 minutes",
+    );
+    std::fs::copy(&reference, &lib).unwrap();
+    expect(&xtask_at(root, &["next"], at(10)), 0, "Stage 1 (");
+    let run = xtask_at(root, &["next"], at(31));
+    expect(&run, 1, "Time is up");
+    expect(&run, 1, "Against your 1 earlier round(s) of lru");
+    let h = history(root);
+    let round = &h["rounds"][1];
+    assert_eq!(round["ended"], "time_up", "{h}");
+    let passed: Vec<bool> = round["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["passed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(passed.iter().filter(|p| **p).count(), 1, "{passed:?}");
+    assert!(passed[0]);
+
+    // `--end` ends a round early; with no round it is a usage error.
+    let t2 = t1 + 86_400;
+    expect(
+        &xtask_at(root, &["mock", "lru", "-y", "--no-bench"], Some(t2)),
+        0,
+        "Mock round",
+    );
+    expect(
+        &xtask_at(root, &["mock", "--end"], Some(t2 + 60)),
+        0,
+        "ended early",
+    );
+    expect(
+        &xtask(root, &["mock", "--end"]),
+        2,
+        "no mock round is running",
+    );
+    expect(&xtask(root, &["hint"]), 0, "Hint 1/");
+    assert_eq!(history(root)["rounds"][2]["ended"], "ended");
+
+    // A corrupt history line is reported and skipped, never fatal.
+    let path = root.join(".syskata/history.jsonl");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("not a round\n");
+    std::fs::write(&path, text).unwrap();
+    let run = xtask(root, &["history"]);
+    expect(&run, 0, "Trend (first round → latest)");
+    assert!(
+        run.stderr.contains("line 4 is not a round"),
+        "{}",
+        run.stderr
     );
 }

@@ -26,6 +26,9 @@ pub struct Args {
 
 /// Runs `compare`.
 pub fn run(app: &App, args: Args) -> Result<ExitCode> {
+    if let Some(round) = crate::cmd::mock::active(app)? {
+        return Err(crate::cmd::mock::refused(&round, "compare is off"));
+    }
     let (progress, _) = app.progress()?;
     let drill = app.catalog.drill(&args.drill)?;
     let complete = state::current_stage(drill, &progress.drill(&drill.name)).is_none();
@@ -118,9 +121,9 @@ pub fn diff_dirs(mine: &Path, theirs: &Path, drill: &str) -> Result<String> {
 }
 
 /// One measured workload: label, operations, median nanoseconds.
-type Timing = (String, u64, u64);
+pub type Timing = (String, u64, u64);
 
-fn bench(app: &App, package: &str, subject: &str) -> Result<Option<Vec<Timing>>> {
+pub fn bench(app: &App, package: &str, subject: &str) -> Result<Option<Vec<Timing>>> {
     let output = crate::grade::cargo(&app.root)
         .args([
             "test",

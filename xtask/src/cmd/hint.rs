@@ -17,6 +17,9 @@ pub struct Args {
 
 /// Runs `hint`.
 pub fn run(app: &App, args: Args) -> Result<ExitCode> {
+    if let Some(round) = crate::cmd::mock::active(app)? {
+        return Err(crate::cmd::mock::refused(&round, "hints are off"));
+    }
     let (mut progress, _) = app.progress()?;
     let drill = app.pick_drill(args.drill.as_deref(), &progress)?;
     let Some(index) = state::current_stage(drill, &progress.drill(&drill.name)) else {

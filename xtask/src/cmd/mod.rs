@@ -2,6 +2,8 @@
 
 pub mod compare;
 pub mod hint;
+pub mod history;
+pub mod mock;
 pub mod next;
 pub mod prompt;
 pub mod reset;

@@ -35,6 +35,9 @@ pub fn welcome(first: &str) -> String {
 
 /// Runs `next`.
 pub fn run(app: &App, args: Args) -> Result<ExitCode> {
+    if let Some(round) = crate::cmd::mock::active(app)? {
+        return crate::cmd::mock::grade(app, round, true, args.seed);
+    }
     let (mut progress, fresh) = app.progress()?;
     if fresh {
         let first = app.catalog.first();

@@ -22,8 +22,17 @@ pub struct Args {
 /// Runs `prompt`.
 pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     let (progress, _) = app.progress()?;
-    let drill = app.pick_drill(args.drill.as_deref(), &progress)?;
-    let mine = progress.drill(&drill.name);
+    let round = crate::cmd::mock::active(app)?;
+    let drill = match (&round, &args.drill) {
+        (Some(round), None) => app.catalog.drill(&round.drill)?,
+        _ => app.pick_drill(args.drill.as_deref(), &progress)?,
+    };
+    // During a mock round its drill unlocks by the round's passes, and debriefs wait for the end.
+    let round = round.filter(|r| r.drill == drill.name);
+    let mine = match &round {
+        Some(round) => round.progress(),
+        None => progress.drill(&drill.name),
+    };
     let states = state::stage_states(drill, &mine);
     let index = match &args.stage {
         Some(stage) => drill.stage(stage)?.0,
@@ -33,6 +42,15 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         let current = state::current_stage(drill, &mine)
             .map(|i| drill.stages[i].slug.clone())
             .unwrap_or_default();
+        if let Some(round) = &round {
+            return Err(crate::cmd::mock::refused(
+                round,
+                &format!(
+                    "stage {} of {} is locked in this round until stage {current} passes; its prompt is refused",
+                    drill.stages[index].slug, drill.name
+                ),
+            ));
+        }
         return Err(UsageError(format!(
             "stage {} of {} is locked: pass stage {current} first (`cargo xtask next`)",
             drill.stages[index].slug, drill.name
@@ -40,7 +58,7 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         .into());
     }
     app.print_prompt(drill, index)?;
-    if states[index] == StageState::Passed {
+    if states[index] == StageState::Passed && round.is_none() {
         if let (_, Some(debrief)) = app.prompt_parts(drill, index)? {
             println!("\n{}", ui::debrief(drill, index, &debrief));
         }

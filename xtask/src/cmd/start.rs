@@ -17,8 +17,23 @@ pub struct Args {
 
 /// Runs `start`.
 pub fn run(app: &App, args: Args) -> Result<ExitCode> {
-    let (mut progress, _) = app.progress()?;
     let drill = app.catalog.drill(&args.drill)?;
+    if let Some(round) = crate::cmd::mock::active(app)? {
+        if round.drill != drill.name {
+            return Err(crate::cmd::mock::refused(
+                &round,
+                &format!("starting {} is refused", drill.name),
+            ));
+        }
+        println!(
+            "{}\n",
+            crate::mock::report::time_left(&round, crate::mock::now())
+        );
+        let index = state::current_stage(drill, &round.progress()).unwrap_or(0);
+        app.print_prompt(drill, index)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (mut progress, _) = app.progress()?;
     progress.current = Some(drill.name.clone());
     app.store.save(&progress)?;
     match state::current_stage(drill, &progress.drill(&drill.name)) {

@@ -22,6 +22,12 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         println!("{}", ui::status_json(&app.catalog, &progress));
     } else {
         print!("{}", ui::status(&app.catalog, &progress));
+        if let Some(round) = crate::cmd::mock::active(app)? {
+            println!(
+                "\n{}\n  (the table is your normal progress; the round keeps its own)",
+                crate::mock::report::time_left(&round, crate::mock::now())
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -53,7 +53,15 @@ fn snapshot(dir: &Path, out: &mut Snapshot) {
 
 /// Runs `watch`.
 pub fn run(app: &App, args: Args) -> Result<ExitCode> {
-    if let Some(name) = &args.drill {
+    let round = crate::cmd::mock::active(app)?;
+    if let (Some(name), Some(round)) = (&args.drill, &round) {
+        if *name != round.drill {
+            return Err(crate::cmd::mock::refused(
+                round,
+                &format!("watching {name} is refused"),
+            ));
+        }
+    } else if let Some(name) = &args.drill {
         let (mut progress, _) = app.progress()?;
         let drill = app.catalog.drill(name)?;
         progress.current = Some(drill.name.clone());
@@ -71,7 +79,10 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     });
     loop {
         let (progress, _) = app.progress()?;
-        let drill = app.pick_drill(None, &progress)?;
+        let drill = match crate::cmd::mock::active(app)? {
+            Some(round) => app.catalog.drill(&round.drill)?,
+            None => app.pick_drill(None, &progress)?,
+        };
         let dir = app.root.join("exercises").join(&drill.name);
         let _ = cmd::next::run(app, cmd::next::Args { seed: None });
         println!(
@@ -88,7 +99,9 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
             match rx.recv_timeout(Duration::from_millis(250)) {
                 Ok(cmd) if cmd == "q" || cmd == "quit" => return Ok(ExitCode::SUCCESS),
                 Ok(cmd) if cmd == "h" || cmd == "hint" => {
-                    let _ = cmd::hint::run(app, cmd::hint::Args { drill: None });
+                    if let Err(e) = cmd::hint::run(app, cmd::hint::Args { drill: None }) {
+                        eprintln!("{e}");
+                    }
                 }
                 Ok(_) => break 'wait,
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
