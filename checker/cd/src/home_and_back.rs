@@ -60,5 +60,5 @@ fn random_sessions_agree_with_bash(ctx: &mut Ctx) {
         good_links: 0,
         bad_links: 0,
     };
-    random::sessions(ctx, 2, 4, 50, mix, true, random::plain);
+    random::sessions(ctx, 2, 4, 46, mix, true, random::plain);
 }

@@ -55,5 +55,5 @@ fn random_sessions_agree_with_bash(ctx: &mut Ctx) {
         good_links: 5,
         bad_links: 2,
     };
-    random::sessions(ctx, 5, 4, 60, mix, true, mixed);
+    random::sessions(ctx, 5, 4, 56, mix, true, mixed);
 }

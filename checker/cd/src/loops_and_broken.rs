@@ -110,7 +110,7 @@ fn random_cycles_and_dangling_links_agree_with_the_os(ctx: &mut Ctx) {
         good_links: 3,
         bad_links: 5,
     };
-    random::sessions(ctx, 4, 4, 70, mix, false, |rng, spec, state| {
+    random::sessions(ctx, 4, 4, 64, mix, false, |rng, spec, state| {
         Cmd::Physical(random::arg(rng, spec, &state.pwd))
     });
 }

@@ -216,7 +216,7 @@ fn random_paths_agree_with_bash_on_a_real_tree(ctx: &mut Ctx) {
         good_links: 0,
         bad_links: 0,
     };
-    random::sessions(ctx, 1, 4, 60, mix, false, |rng, spec, state| {
+    random::sessions(ctx, 1, 4, 55, mix, false, |rng, spec, state| {
         Cmd::Cd(random::arg(rng, spec, &state.pwd))
     });
 }

@@ -4,8 +4,9 @@ use syskata_kit::{scenario, Ctx, Rng};
 
 use crate::support::{Cmd, Entry, Session, Spec, State};
 
-/// Names of generated directories, files and links (never the reserved level name).
-const DIRS: [&str; 4] = ["a", "b", "c", "d"];
+/// Names of generated directories, files and links (never the reserved level name). Directory
+/// names include a few that only look special (`...`, `.a`) and one that is not ASCII.
+const DIRS: [&str; 7] = ["a", "b", "c", "d", "...", ".a", "é"];
 const FILES: [&str; 2] = ["f", "g"];
 const LINKS: [&str; 4] = ["l", "m", "n", "k"];
 /// A name that never exists.

@@ -153,7 +153,7 @@ fn random_links_agree_with_the_os(ctx: &mut Ctx) {
         good_links: 6,
         bad_links: 0,
     };
-    random::sessions(ctx, 3, 4, 70, mix, false, |rng, spec, state| {
+    random::sessions(ctx, 3, 4, 64, mix, false, |rng, spec, state| {
         Cmd::Physical(random::arg(rng, spec, &state.pwd))
     });
 }
