@@ -526,7 +526,7 @@ impl Builder {
             _ => format!("tree.{op}({path:?})"),
         };
         let got = build_call(&mut self.tree, op, path, target);
-        step(format!("{call}  ->  {}", shown(&got)));
+        step(format!("{call}  ->  {:?}", shown(&got)));
         self.calls.push((op, path.to_owned(), target.to_owned()));
         expect_eq(format!("{call}: {why}"), shown(&got), shown(&expected));
     }
@@ -541,12 +541,22 @@ impl Builder {
     }
 }
 
+/// A builder result as the report shows it (`Ok(())`, `Err(NotFound)`), without quotes.
+#[derive(PartialEq, Eq)]
+struct Shown(String);
+
+impl fmt::Debug for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Returns a builder result as the report shows it.
-fn shown(result: &Result<(), CdError>) -> String {
-    match result {
+fn shown(result: &Result<(), CdError>) -> Shown {
+    Shown(match result {
         Ok(()) => "Ok(())".to_owned(),
         Err(e) => format!("Err({})", kind_of(e)),
-    }
+    })
 }
 
 /// Makes one builder call on `tree`.
