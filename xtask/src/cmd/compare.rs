@@ -156,7 +156,7 @@ pub fn bench(app: &App, package: &str, subject: &str) -> Result<Option<Vec<Timin
 }
 
 /// Merges `new` into `best`, keeping each workload's fastest time.
-fn keep_fastest(best: &mut Vec<Timing>, new: Vec<Timing>) {
+pub fn keep_fastest(best: &mut Vec<Timing>, new: Vec<Timing>) {
     for (label, ops, nanos) in new {
         match best.iter_mut().find(|(l, _, _)| *l == label) {
             Some(entry) => entry.2 = entry.2.min(nanos),

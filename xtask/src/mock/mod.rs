@@ -200,18 +200,29 @@ impl Round {
         }
     }
 
-    /// Returns the history record of this round, ended as `ending`, with the code measured at the end.
+    /// Returns the history record of this round, ended as `ending` at `now`, with the code measured
+    /// at the end.
     pub fn finish(
         &self,
         targets: &[Option<u64>],
         ending: Ending,
+        now: u64,
         code: CodeMetrics,
         speed_ratio: Option<f64>,
     ) -> Record {
+        let end = match ending {
+            // The last pass, not the end of the grading and measuring after it.
+            Ending::AllPassed => self.stages.iter().filter_map(|s| s.passed_at).max(),
+            Ending::TimeUp => Some(self.deadline()),
+            Ending::Ended => None,
+        }
+        .unwrap_or(now)
+        .min(self.deadline());
         Record {
             drill: self.drill.clone(),
             started: rfc3339(self.started),
             minutes: self.minutes,
+            seconds_used: end.saturating_sub(self.started),
             ended: ending.word().to_owned(),
             stages: self
                 .stages
@@ -276,6 +287,9 @@ pub struct Record {
     pub started: String,
     /// The round's length in minutes.
     pub minutes: u64,
+    /// Seconds from the start to the last pass (`all_passed`), the deadline (`time_up`) or `--end`.
+    #[serde(default)]
+    pub seconds_used: u64,
     /// `all_passed`, `time_up` or `ended`.
     pub ended: String,
     /// Every stage in catalog order.
@@ -327,15 +341,9 @@ impl Record {
         self.stages.iter().map(|s| s.regressions).sum()
     }
 
-    /// Returns the minutes the round took: until the last pass when every stage passed, else the
-    /// whole round.
+    /// Returns the minutes the round took, rounded up.
     pub fn minutes_used(&self) -> u64 {
-        if self.ended == Ending::AllPassed.word() {
-            let secs: u64 = self.stages.iter().filter_map(|s| s.seconds).sum();
-            secs.div_ceil(60)
-        } else {
-            self.minutes
-        }
+        self.seconds_used.div_ceil(60)
     }
 
     /// Returns the code organisation findings as one number (clippy warnings, unwraps, undocumented

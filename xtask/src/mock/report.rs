@@ -376,6 +376,10 @@ pub fn history(records: &[Record]) -> String {
 
 /// Renders `history --json`: `{"rounds": [...]}`.
 pub fn history_json(records: &[Record]) -> String {
-    serde_json::to_string_pretty(&serde_json::json!({ "rounds": records }))
+    #[derive(serde::Serialize)]
+    struct Rounds<'a> {
+        rounds: &'a [Record],
+    }
+    serde_json::to_string_pretty(&Rounds { rounds: records })
         .unwrap_or_else(|_| "{\"rounds\":[]}".to_owned())
 }

@@ -98,6 +98,7 @@ fn a_round_past_its_deadline_counts_only_the_stages_passed_in_time() {
     let rec = r.finish(
         &[Some(15), Some(12)],
         Ending::TimeUp,
+        T0 + 70 * 60,
         CodeMetrics::default(),
         None,
     );
@@ -108,6 +109,9 @@ fn a_round_past_its_deadline_counts_only_the_stages_passed_in_time() {
     assert_eq!(rec.stages[1].seconds, None);
     assert_eq!(rec.stages[2].target_minutes, None);
     assert_eq!(rec.minutes_used(), 60);
+    let early = r.finish(&[], Ending::Ended, T0 + 125, CodeMetrics::default(), None);
+    assert_eq!((early.ended.as_str(), early.minutes_used()), ("ended", 3));
+    assert_eq!(early.stages[0].target_minutes, None);
 }
 
 #[test]
@@ -170,7 +174,13 @@ fn record(
         unwraps: 1,
         undocumented_pub: 0,
     };
-    r.finish(&[Some(15), Some(12), Some(8)], ending, metrics, speed)
+    r.finish(
+        &[Some(15), Some(12), Some(8)],
+        ending,
+        started + 50 * 60,
+        metrics,
+        speed,
+    )
 }
 
 #[test]
