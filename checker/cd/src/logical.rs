@@ -21,6 +21,7 @@ pub fn stage() -> Stage {
             dash_and_tilde_keep_link_names,
             logical_errors_are_those_of_the_resolved_path,
             a_loop_is_too_many_links_whatever_bash_prints,
+            each_resolution_has_its_own_forty_links,
             random_sessions_agree_with_bash,
         ],
     }
@@ -35,6 +36,7 @@ case_checks!(CASES, "logical.txt", 5;
     dash_and_tilde_keep_link_names,
     logical_errors_are_those_of_the_resolved_path,
     a_loop_is_too_many_links_whatever_bash_prints,
+    each_resolution_has_its_own_forty_links,
 );
 
 /// Returns a random command of a whole session: mostly `cd -L`, some `cd -P`, plain and bare `cd`.
