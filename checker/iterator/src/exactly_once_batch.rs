@@ -21,6 +21,8 @@ pub fn stage() -> Stage {
             a_failed_commit_is_never_retried_blindly,
             repeated_crashes_end_with_each_output_once_and_little_rework,
             progress_of_another_source_is_refused_and_nothing_is_written,
+            progress_past_the_end_is_refused_and_nothing_is_written,
+            a_resumed_run_counts_its_batches_from_where_it_started,
             zero_batch_size_is_refused_before_touching_the_sink,
         ],
     }
@@ -388,13 +390,23 @@ fn crash_then_rerun(n: usize, every: usize, at: usize, fault: Fault) {
     let processed = Cell::new(0);
     let first = run_once(&mut sink, n, every, &processed);
     expect(
-        first.is_err(),
+        matches!(first, Err(BatchError::Sink(_))),
         format!(
             "the first run returned {first:?} although sink call #{} failed — a sink error must \
-             stop the run and be returned (as BatchError::Sink)",
+             stop the run and be returned as Err(BatchError::Sink(_))",
             at + 1
         ),
     );
+    expect_eq(
+        format!(
+            "sink calls the first run made: it must stop at once at the failed call #{}, with no \
+             further call (no retry, no carrying on)",
+            at + 1
+        ),
+        sink.calls,
+        at + 1,
+    );
+    let processed_before = processed.get();
     sink.restart();
     step("the job is started again");
     let second = run_once(&mut sink, n, every, &processed);
@@ -409,6 +421,17 @@ fn crash_then_rerun(n: usize, every: usize, at: usize, fault: Fault) {
         &format!(
             "after a fault at sink call #{} ({fault:?}) and a re-run",
             at + 1
+        ),
+    );
+    let bound = n + every;
+    expect(
+        processed.get() <= bound,
+        format!(
+            "the processing step ran {} times ({processed_before} in the failed run, {} in the \
+             re-run) for {n} items; a failed run may cost at most one batch of rework, so at most \
+             {bound}",
+            processed.get(),
+            processed.get() - processed_before
         ),
     );
 }
@@ -479,6 +502,73 @@ fn repeated_crashes_end_with_each_output_once_and_little_rework(ctx: &mut Ctx) {
                 processed.get()
             ),
         );
+    }
+}
+
+fn a_resumed_run_counts_its_batches_from_where_it_started(_: &mut Ctx) {
+    // (items, committed progress, every, expected (size, progress) of the new commits)
+    for (n, done, every, want) in [
+        (12usize, 6usize, 4usize, vec![(4usize, 10usize), (2, 12)]),
+        (11, 5, 3, vec![(3, 8), (3, 11)]),
+        (9, 1, 4, vec![(4, 5), (4, 9)]),
+        (7, 4, 4, vec![(3, 7)]),
+    ] {
+        scenario(format!(
+            "a sink that already holds the outputs of the first {done} of {n} items and progress \
+             {SOURCE}@{done}; run_batch over a fresh ResumableIter::new({SOURCE:?}, {n} items) \
+             every {every}\n\
+             Batches count from where the run started: the first commit of this run carries \
+             {every} items (or what is left), not just enough to reach a multiple of {every}."
+        ));
+        let mut sink = TestSink::with_progress(done);
+        let processed = Cell::new(0);
+        let report = run_once(&mut sink, n, every, &processed);
+        expect_eq(
+            "run_batch's result",
+            report,
+            Ok(BatchReport {
+                resumed_from: done,
+                processed: n - done,
+                commits: want.len(),
+            }),
+        );
+        let got: Vec<(usize, usize)> = sink
+            .batches
+            .iter()
+            .map(|(size, cp)| (*size, cp.offset()))
+            .collect();
+        expect_eq(
+            "this run's commits as (outputs, progress offset)",
+            got,
+            want,
+        );
+        expect_each_output_once(&sink, n, "after the resumed run");
+    }
+}
+
+fn progress_past_the_end_is_refused_and_nothing_is_written(_: &mut Ctx) {
+    for (n, done) in [(5usize, 9usize), (5, 6), (0, 1)] {
+        scenario(format!(
+            "a sink whose committed progress is {SOURCE}@{done}; run_batch over \
+             ResumableIter::new({SOURCE:?}, {n} items) every 2 — the progress lies past the end \
+             of this source, so the job cannot know where it stands"
+        ));
+        let mut sink = TestSink {
+            progress: Some(Checkpoint::new(SOURCE, done)),
+            ..TestSink::default()
+        };
+        let processed = Cell::new(0);
+        let result = run_once(&mut sink, n, 2, &processed);
+        expect_eq(
+            "run_batch's result",
+            result,
+            Err(BatchError::Restore(IterError::OffsetOutOfRange {
+                offset: done,
+                len: n,
+            })),
+        );
+        expect_eq("commits made", sink.batches.len(), 0);
+        expect_eq("items processed", processed.get(), 0);
     }
 }
 

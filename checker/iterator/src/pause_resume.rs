@@ -14,6 +14,7 @@ pub fn stage() -> Stage {
             pause_and_resume_out_of_turn_are_errors,
             reset_clears_a_pause,
             checkpoint_restores_the_offset_it_was_taken_at,
+            checkpoint_changes_nothing,
             checkpoint_from_another_source_is_refused_and_changes_nothing,
             checkpoint_past_the_end_is_refused_and_changes_nothing,
             restore_checks_the_source_before_the_bounds,
@@ -217,6 +218,36 @@ fn checkpoint_restores_the_offset_it_was_taken_at(_: &mut Ctx) {
         Ok(()),
     );
     expect_eq("next() after it", it.next(), Some(50));
+}
+
+fn checkpoint_changes_nothing(_: &mut Ctx) {
+    scenario(format!(
+        "{ORDERS}; read 2, pause(), checkpoint() twice, resume(), checkpoint() again\n\
+         Taking a checkpoint only looks: the offset, the pause and the next item stay as they were."
+    ));
+    let mut it = orders(2);
+    step("next(), next(), pause()");
+    it.pause().ok();
+    step("a = checkpoint(); b = checkpoint()");
+    let a = it.checkpoint();
+    let b = it.checkpoint();
+    expect_eq("a == b: two checkpoints in a row", a.clone(), b);
+    expect_eq("a.offset()", a.offset(), 2);
+    expect_eq("offset() after checkpoint()", it.offset(), 2);
+    expect_eq(
+        "is_paused() after checkpoint(): still paused",
+        it.is_paused(),
+        true,
+    );
+    step("resume(); c = checkpoint()");
+    it.resume().ok();
+    let c = it.checkpoint();
+    expect_eq("c == a: nothing was read in between", c, a);
+    expect_eq(
+        "next() after the checkpoints: the third item, nothing skipped",
+        it.next(),
+        Some(30),
+    );
 }
 
 fn checkpoint_from_another_source_is_refused_and_changes_nothing(_: &mut Ctx) {

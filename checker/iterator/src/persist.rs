@@ -28,6 +28,7 @@ pub fn stage() -> Stage {
             a_version_1_source_id_that_is_not_utf8_is_an_error,
             every_single_byte_change_is_an_error,
             random_damage_never_panics,
+            length_fields_claiming_more_than_is_there_are_errors,
             missing_file_is_an_error,
             loaded_checkpoint_of_another_source_is_refused_on_restore,
         ],
@@ -843,7 +844,9 @@ fn random_damage_never_panics(ctx: &mut Ctx) {
         ));
         let _ = Checkpoint::from_bytes(&bytes);
     }
+}
 
+fn length_fields_claiming_more_than_is_there_are_errors(_: &mut Ctx) {
     // Hand-made headers whose length fields claim far more bytes than the file has.
     let mut huge_v1 = b"RITR".to_vec();
     huge_v1.extend_from_slice(&1u16.to_le_bytes());
@@ -868,6 +871,21 @@ fn random_damage_never_panics(ctx: &mut Ctx) {
         &huge_v2,
         "version 2 with 0xFF bytes where the length goes",
     );
+    for (claimed, present) in [(7u16, 6usize), (6, 5), (256, 6), (1, 0)] {
+        let mut bytes = b"RITR".to_vec();
+        bytes.extend_from_slice(&1u16.to_le_bytes());
+        bytes.extend_from_slice(&5u64.to_le_bytes());
+        bytes.extend_from_slice(&claimed.to_le_bytes());
+        bytes.extend_from_slice(&b"orders"[..present]);
+        expect_refused(
+            &format!(
+                "a version-1 file whose source id length says {claimed} but only {present} \
+                 byte(s) follow: the file is one or more bytes short, so it is an error"
+            ),
+            &bytes,
+            &format!("version 1 claiming {claimed} id bytes, {present} present"),
+        );
+    }
 }
 
 fn missing_file_is_an_error(_: &mut Ctx) {
