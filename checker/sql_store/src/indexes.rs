@@ -22,6 +22,7 @@ pub fn stage() -> Stage {
             primary_key_lookups_and_inserts_are_sub_linear,
             random_statements_with_constraints_match_a_model,
             create_index_errors_come_in_order,
+            new_keywords_are_never_names,
         ],
     }
 }
@@ -33,6 +34,7 @@ script_checks!("indexes":
     primary_key_is_unique_and_not_null,
     a_rejected_statement_changes_nothing,
     create_index_errors_come_in_order,
+    new_keywords_are_never_names,
 );
 
 const SMALL: usize = 512;

@@ -22,6 +22,7 @@ pub fn stage() -> Stage {
             autocommit_outside_a_transaction,
             a_transaction_costs_what_it_changes,
             random_transactions_match_a_model,
+            new_keywords_are_never_names,
         ],
     }
 }
@@ -34,6 +35,7 @@ script_checks!("transactions":
     a_failed_statement_leaves_the_transaction_open,
     transaction_misuse_is_an_error,
     autocommit_outside_a_transaction,
+    new_keywords_are_never_names,
 );
 
 const SMALL: usize = 256;

@@ -18,6 +18,7 @@ pub fn stage() -> Stage {
             a_column_assigned_twice_takes_the_last_value,
             update_names_are_checked_before_types,
             overflow_counts_only_where_it_decides,
+            new_keywords_are_never_names,
         ],
     }
 }
@@ -31,6 +32,7 @@ script_checks!("update_delete":
     a_column_assigned_twice_takes_the_last_value,
     update_names_are_checked_before_types,
     overflow_counts_only_where_it_decides,
+    new_keywords_are_never_names,
 );
 
 fn random_updates_and_deletes_match_a_model(ctx: &mut Ctx) {

@@ -23,6 +23,7 @@ pub fn stage() -> Stage {
             comparisons_take_exactly_two_operands,
             conditions_and_operands_do_not_mix,
             unknown_columns_come_before_type_errors,
+            new_keywords_are_never_names,
         ],
     }
 }
@@ -38,6 +39,7 @@ script_checks!("where":
     comparisons_take_exactly_two_operands,
     conditions_and_operands_do_not_mix,
     unknown_columns_come_before_type_errors,
+    new_keywords_are_never_names,
 );
 
 fn deep_nesting_is_an_error_not_a_crash(_: &mut Ctx) {

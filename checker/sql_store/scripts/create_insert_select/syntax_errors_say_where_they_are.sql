@@ -84,3 +84,28 @@ INSERT INTO t VALUES (1), (2;
 SELECT * FROM t;
 -- columns: a
 -- (no rows)
+
+-- case: a_name_cannot_start_with_a_digit
+-- A name is a letter or `_` followed by letters, digits and `_`.
+CREATE TABLE 1t (a INTEGER);
+-- error: Syntax at 13
+CREATE TABLE t (2a INTEGER);
+-- error: Syntax at 16
+CREATE TABLE _t (a2 INTEGER, _ TEXT, b_3_ INTEGER);
+-- ok
+SELECT _, A2, B_3_ FROM _T;
+-- columns: _, a2, b_3_
+-- (no rows)
+
+-- case: an_earlier_error_comes_first
+-- A bad string, character or number counts only where the statement has not already gone wrong.
+CREATE TABLE t (a TEXT);
+INSERT INTO t VALUE ('abc);
+-- error: Syntax at 14
+INSERT INTO t VALUES 'abc, ('x');
+-- error: Syntax at 21
+SELECT a FROM t @ 99999999999999999999;
+-- error: Syntax at 16
+SELECT a a FROM t 'x;
+-- error: Syntax at 9
+-- sqlite: skip SQLite reads `a a` as a column and its alias; our dialect has no aliases

@@ -48,3 +48,23 @@ CREATE TABLE t (a INTEGER, b TEXT);
 INSERT INTO t (a, a) VALUES (1, 2);
 -- error: DuplicateColumn
 -- sqlite: skip SQLite accepts a column named twice in an INSERT list (the last value wins)
+
+-- case: a_syntax_error_comes_before_any_name
+-- The whole statement is parsed before anything runs: a syntax error anywhere beats an unknown
+-- table or column earlier in the text.
+CREATE TABLE t (a INTEGER);
+INSERT INTO nope VALUES (1 2);
+-- error: Syntax at 27
+INSERT INTO t (nope) VALUES (1,);
+-- error: Syntax at 31
+SELECT nope FROM t);
+-- error: Syntax at 18
+
+-- case: columns_come_before_values
+-- After the table, its columns: an unknown or repeated column in the list beats a wrong row.
+CREATE TABLE t (a INTEGER, b TEXT);
+INSERT INTO t (a, nope) VALUES ('x', 1, 2);
+-- error: UnknownColumn
+INSERT INTO t (a, A) VALUES ('x');
+-- error: DuplicateColumn
+-- sqlite: skip SQLite checks the row's width before it looks for a repeated column
