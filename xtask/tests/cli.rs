@@ -383,12 +383,13 @@ fn a_mock_round_runs_end_to_end_with_an_injected_clock() {
     assert_eq!(passed.iter().filter(|p| **p).count(), 1, "{passed:?}");
     assert!(passed[0]);
 
-    // `--end` ends a round early; with no round it is a usage error.
+    // `--random` picks an unfinished drill (here the only one); `--end` ends a round early and
+    // reports the minutes it took; with no round, `--end` is a usage error.
     let t2 = t1 + 86_400;
     expect(
-        &xtask_at(root, &["mock", "lru", "-y", "--no-bench"], Some(t2)),
+        &xtask_at(root, &["mock", "--random", "-y", "--no-bench"], Some(t2)),
         0,
-        "Mock round",
+        "Mock round: lru",
     );
     expect(
         &xtask_at(root, &["mock", "--end"], Some(t2 + 60)),
@@ -401,7 +402,9 @@ fn a_mock_round_runs_end_to_end_with_an_injected_clock() {
         "no mock round is running",
     );
     expect(&xtask(root, &["hint"]), 0, "Hint 1/");
-    assert_eq!(history(root)["rounds"][2]["ended"], "ended");
+    let h = history(root);
+    assert_eq!(h["rounds"][2]["ended"], "ended");
+    assert_eq!(h["rounds"][2]["seconds_used"], 60);
 
     // A corrupt history line is reported and skipped, never fatal.
     let path = root.join(".syskata/history.jsonl");
