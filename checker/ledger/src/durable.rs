@@ -32,6 +32,7 @@ pub fn stage() -> Stage {
             a_torn_last_record_is_dropped_and_the_rest_recovered,
             requests_after_recovering_a_torn_log_survive_the_next_restart,
             a_damaged_last_record_is_dropped_not_misread,
+            a_damaged_record_ends_the_log_and_drops_everything_after_it,
             every_acknowledged_request_survives_a_power_loss,
             a_crash_during_any_storage_call_loses_nothing_acknowledged,
             random_requests_and_crashes_lose_nothing_acknowledged,
@@ -541,6 +542,48 @@ fn a_damaged_last_record_is_dropped_not_misread(_: &mut Ctx) {
     }
 }
 
+fn a_damaged_record_ends_the_log_and_drops_everything_after_it(_: &mut Ctx) {
+    scenario(
+        "five requests are acknowledged on a log the checker keeps in memory (open 1, open 2, \
+         deposit 500 into 1, transfer 120 from 1 to 2, deposit 1000 into 2); then one byte in the \
+         middle of the THIRD record is changed and the log is opened.\n\
+         The log ends at the first record that fails its checksum: that record and every record \
+         after it are dropped, even though the later ones are intact. Only the two openings remain.",
+    );
+    let disk = Rc::new(RefCell::new(Disk::default()));
+    let mut ledger = open_mem(&disk, "opening an empty log must work");
+    let mut ends = vec![0];
+    let mut after_two = None;
+    for (i, (key, request)) in five_requests().into_iter().enumerate() {
+        exec(&mut ledger, key, request).ok();
+        ends.push(disk.borrow().current.len());
+        if i == 1 {
+            after_two = Some(seen(&ledger));
+        }
+    }
+    drop(ledger);
+    let after_two = after_two.unwrap_or_else(|| fail("unreachable: five requests ran"));
+    let (start, end) = (ends[2], ends[3]);
+    let at = start + (end - start) / 2;
+    let mut bytes = disk.borrow().current.clone();
+    bytes[at] ^= 0x01;
+    step(format!(
+        "damage: flip the lowest bit of byte {at} (the third record spans {start}..{end}; the log is {} bytes)",
+        bytes.len()
+    ));
+    let damaged = Rc::new(RefCell::new(Disk::holding(&bytes)));
+    let ledger = open_mem(
+        &damaged,
+        "a record that fails its checksum ends the log: open must drop it and what follows, not fail",
+    );
+    expect_seen(
+        "after the third record was damaged, the log ends before it: the ledger must hold the two \
+         openings only (records after a damaged one are never replayed, so history keeps no gap)",
+        &seen(&ledger),
+        &after_two,
+    );
+}
+
 /// How a simulated crash strikes the storage call it hits.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Strike {
@@ -783,7 +826,8 @@ fn a_crash_during_any_storage_call_loses_nothing_acknowledged(_: &mut Ctx) {
     }
     let before = seen(&ledger);
     drop(ledger);
-    let synced = base.borrow().durable.clone();
+    // The four acknowledged records, all of them durable, are where every crash starts from.
+    let synced = base.borrow().current.clone();
     // A dry run tells which storage calls the fifth request makes, and what "after" looks like.
     let dry = Rc::new(RefCell::new(Disk::holding(&synced)));
     let mut ledger = open_mem(&dry, "opening the log of four requests must work");
@@ -848,6 +892,22 @@ fn a_crash_during_any_storage_call_loses_nothing_acknowledged(_: &mut Ctx) {
                 exec(&mut ledger, "after", deposit(1, 3)).ok();
                 let expected = seen(&ledger);
                 drop(ledger);
+                let (appended, synced_now) = {
+                    let disk = recovered.borrow();
+                    (disk.current.len(), disk.durable.len())
+                };
+                let why = if synced_now < appended {
+                    format!(
+                        "when execute answered, the log held {appended} bytes but only \
+                         {synced_now} of them were synced: the record was appended but never \
+                         made durable with sync()"
+                    )
+                } else {
+                    "everything was synced, so the record is in the log but open did not reach \
+                     it: recovery left the torn bytes in the log (or did not cut them off before \
+                     appending), the new record landed behind them and open stopped at the tear"
+                        .to_owned()
+                };
                 step("the power fails; the log is opened once more");
                 let last = Rc::new(RefCell::new(
                     recovered.borrow().recover(Aftermath::PowerLoss),
@@ -856,10 +916,8 @@ fn a_crash_during_any_storage_call_loses_nothing_acknowledged(_: &mut Ctx) {
                 expect_seen(
                     &format!(
                         "after {what}, recovery, one more acknowledged request (a deposit of 3 \
-                         into account 1) and a power loss, that request must still be there. If \
-                         recovery leaves the torn bytes in the log, or does not cut them off \
-                         durably before appending, the new record lands behind them and the next \
-                         open stops at the tear"
+                         into account 1) and a power loss, that request must still be there; \
+                         {why}"
                     ),
                     &seen(&ledger),
                     &expected,
