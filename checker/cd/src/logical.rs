@@ -22,6 +22,7 @@ pub fn stage() -> Stage {
             logical_errors_are_those_of_the_resolved_path,
             a_loop_is_too_many_links_whatever_bash_prints,
             each_resolution_has_its_own_forty_links,
+            a_failed_logical_cd_is_not_retried_physically,
             random_sessions_agree_with_bash,
         ],
     }
@@ -37,6 +38,7 @@ case_checks!(CASES, "logical.txt", 5;
     logical_errors_are_those_of_the_resolved_path,
     a_loop_is_too_many_links_whatever_bash_prints,
     each_resolution_has_its_own_forty_links,
+    a_failed_logical_cd_is_not_retried_physically,
 );
 
 /// Returns a random command of a whole session: mostly `cd -L`, some `cd -P`, plain and bare `cd`.
