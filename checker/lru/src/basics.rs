@@ -343,7 +343,8 @@ fn random_sequences_match_a_simple_model(ctx: &mut Ctx) {
 
 fn get_and_put_take_constant_time(_: &mut Ctx) {
     scenario(
-        "a full cache of 250 entries and one of 8000 entries; on each, the same batch of \
+        "a full cache of 250 entries and one of 8000 entries, each read back newest first (so the \
+         least recently used entries are the last ones stored); on each, the same batch of \
          1000 get(&k) of stored keys (spread over the whole cache), 250 updates of stored keys \
          and 250 put(k, v) of new keys (each evicting one). Per-operation cost must not grow \
          with the size",
@@ -355,6 +356,11 @@ fn get_and_put_take_constant_time(_: &mut Ctx) {
                 let mut cache: LruCache<u64, u64> = LruCache::new(n);
                 for k in 0..n as u64 {
                     cache.put(k, k);
+                }
+                // Read back newest first, so the least recently used entries are the last ones
+                // stored: the victim is not simply the first entry ever made.
+                for k in (0..n as u64).rev() {
+                    cache.get(&k);
                 }
                 (cache, n as u64)
             },

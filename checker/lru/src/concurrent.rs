@@ -200,63 +200,103 @@ fn concurrent_updates_are_never_lost(_: &mut Ctx) {
 }
 
 fn hit_and_miss_counts_are_exact_under_contention(_: &mut Ctx) {
-    // Long enough for the scheduler to preempt the threads many times at arbitrary points: a
-    // counter updated with load-then-store loses counts only when a thread is paused in between.
-    const RUN_FOR: Duration = Duration::from_millis(250);
+    // A counter bumped with load-then-store (or copied out and written back) loses a count only
+    // when a thread stops inside that short window while another thread counts. Readers call
+    // nothing but get(), as fast as they can; samplers wake up every few tens of microseconds
+    // (each wake-up can preempt a reader wherever it is) and read stats() while the readers run.
+    const RUN_FOR: Duration = Duration::from_millis(200);
+    const BATCH: u64 = 64;
+    const READERS: usize = 4 * THREADS;
+    const SAMPLERS: usize = 2;
     scenario(format!(
-        "SharedLruCache::new(1000) holding keys 0..100 (no evictions, no ttl); {THREADS} threads \
-         call get() in a loop for {RUN_FOR:?} on keys spread over 0..200, with a little work of \
-         their own between calls, each counting its own hits (key < 100) and misses; stats() must \
-         then add up exactly"
+        "two SharedLruCache::new(4): `full` holds key 0; `empty` holds nothing; {READERS} threads \
+         call get() as fast as they can for {RUN_FOR:?}, in batches of {BATCH} get(&0) on `full` \
+         (hits) then {BATCH} get(&1) on `empty` (misses), while {SAMPLERS} more threads read \
+         stats() of both every few microseconds: what they see must never go down, and the final \
+         stats() of each must add up exactly"
     ));
-    let cache: SharedLruCache<u64, u64> = SharedLruCache::new(1000);
-    for k in 0..100 {
-        cache.put(k, k);
-    }
-    step(format!("phase: {THREADS} threads reading"));
+    let full: SharedLruCache<u64, u64> = SharedLruCache::new(4);
+    let empty: SharedLruCache<u64, u64> = SharedLruCache::new(4);
+    full.put(0, 0);
+    step(format!(
+        "phase: {READERS} threads reading, {SAMPLERS} sampling stats()"
+    ));
     let start = Instant::now();
-    let counted = run_threads(THREADS, |t| {
-        let (mut hits, mut gets) = (0u64, 0u64);
-        while start.elapsed() < RUN_FOR {
-            for _ in 0..64 {
-                let k = (gets * 31 + t as u64 * 7) % 200;
-                let got = cache.get(&k);
-                if got != (k < 100).then_some(k) {
+    let batches = run_threads(READERS + SAMPLERS, |t| {
+        if t >= READERS {
+            let mut last = (0, 0);
+            while start.elapsed() < RUN_FOR {
+                std::thread::sleep(Duration::from_micros(20));
+                let seen = (full.stats().hits, empty.stats().misses);
+                if seen.0 < last.0 || seen.1 < last.1 {
                     fail(format!(
-                        "get(&{k}) from thread {t} returned {got:?}: keys 0..100 were stored \
-                         and never evicted, keys 100..200 never stored"
+                        "a thread reading stats() while others called get() saw the hits of \
+                         `full` go from {} to {} and the misses of `empty` from {} to {}: a \
+                         counter went down, so one increment overwrote others (update the \
+                         counters under the cache's lock, or with fetch_add — never load, add, \
+                         then store)",
+                        last.0, seen.0, last.1, seen.1
                     ));
                 }
-                hits += u64::from(k < 100);
-                gets += 1;
-                // A little work of the thread's own between lookups.
-                let mut x = gets;
-                for _ in 0..32 {
-                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                }
-                std::hint::black_box(x);
+                last = seen;
             }
+            return 0;
         }
-        (hits, gets)
+        let mut batches = 0u64;
+        while start.elapsed() < RUN_FOR {
+            for _ in 0..BATCH {
+                if full.get(&0) != Some(0) {
+                    fail(format!(
+                        "get(&0) on `full` from thread {t} did not return Some(0): key 0 was \
+                         stored and never evicted"
+                    ));
+                }
+            }
+            for _ in 0..BATCH {
+                if empty.get(&1).is_some() {
+                    fail(format!(
+                        "get(&1) on `empty` from thread {t} returned a value: nothing was stored"
+                    ));
+                }
+            }
+            batches += 1;
+        }
+        batches
     });
     step("phase: comparing stats()");
-    let hits: u64 = counted.iter().map(|c| c.0).sum();
-    let gets: u64 = counted.iter().map(|c| c.1).sum();
-    let expected = CacheStats {
-        hits,
-        misses: gets - hits,
-        evictions: 0,
-    };
-    let got = cache.stats();
-    if got != expected {
-        fail(format!(
-            "stats() after {gets} get() calls from {THREADS} threads ({hits} on stored keys)\n\
-             expected: {}\n     got: {}\n\
-             counts were lost or doubled: each increment must be atomic with the others (update \
-             the counters under the cache's lock, or with fetch_add — never load, add, then store)",
-            render(expected),
-            render(got)
-        ));
+    let gets = batches.iter().sum::<u64>() * BATCH;
+    for (name, cache, expected) in [
+        (
+            "full",
+            &full,
+            CacheStats {
+                hits: gets,
+                misses: 0,
+                evictions: 0,
+            },
+        ),
+        (
+            "empty",
+            &empty,
+            CacheStats {
+                hits: 0,
+                misses: gets,
+                evictions: 0,
+            },
+        ),
+    ] {
+        let got = cache.stats();
+        if got != expected {
+            fail(format!(
+                "stats() of `{name}` after {gets} get() calls on it from {READERS} threads\n\
+                 expected: {}\n     got: {}\n\
+                 counts were lost or doubled: each increment must be atomic with the others \
+                 (update the counters under the cache's lock, or with fetch_add — never load, \
+                 add, then store)",
+                render(expected),
+                render(got)
+            ));
+        }
     }
 }
 

@@ -47,6 +47,8 @@ pub fn stage() -> Stage {
             loads_of_different_keys_run_in_parallel,
             get_and_put_do_not_wait_for_a_load,
             a_panicking_loader_does_not_strand_its_waiters,
+            a_hit_through_get_or_load_refreshes_recency,
+            a_waiter_with_another_error_type_shares_a_value_but_not_an_error,
             simultaneous_misses_load_each_key_exactly_once,
         ],
     }
@@ -524,6 +526,175 @@ fn a_panicking_loader_does_not_strand_its_waiters(_: &mut Ctx) {
         "get(&7) after the retries",
         race.cache.get(&7),
         Some("reloaded".to_owned()),
+    );
+    let stats = race.cache.stats();
+    expect_eq(
+        format!(
+            "stats().hits + stats().misses after {CALLERS} get_or_load calls and one get: each \
+             call counts one lookup, however many times it goes round after the panic (got {stats:?})"
+        ),
+        stats.hits + stats.misses,
+        CALLERS as u64 + 1,
+    );
+}
+
+fn a_hit_through_get_or_load_refreshes_recency(_: &mut Ctx) {
+    scenario("SharedLruCache::new(2), empty; loaders that must not run panic");
+    let cache: Arc<Cache> = Arc::new(SharedLruCache::new(2));
+    step("put(1, \"one\"); put(2, \"two\")");
+    cache.put(1, "one".into());
+    cache.put(2, "two".into());
+    step("get_or_load(1, loader) — a hit");
+    expect_eq(
+        "get_or_load(1, …) when 1 is cached",
+        call_within(&cache, 1, || panic!("the loader of a cached key ran")),
+        Outcome::Returned(Ok("one".into())),
+    );
+    step("put(3, \"three\") — the cache is full: the least recently used entry goes");
+    cache.put(3, "three".into());
+    expect_eq(
+        "get(&2): a hit through get_or_load is a use, like get, so 1 became the most recent and \
+         2 the least recently used",
+        cache.get(&2),
+        None,
+    );
+    expect_eq("get(&1)", cache.get(&1), Some("one".to_owned()));
+    step(
+        "get_or_load(4, loader returning Ok(\"four\")) — a miss that loads; then put(5, \"five\")",
+    );
+    call_within(&cache, 4, || Ok("four".into()));
+    cache.put(5, "five".into());
+    expect_eq(
+        "get(&4): a loaded value is stored like put, as the most recently used entry, so 1 went \
+         before it",
+        cache.get(&4),
+        Some("four".to_owned()),
+    );
+}
+
+fn a_waiter_with_another_error_type_shares_a_value_but_not_an_error(_: &mut Ctx) {
+    scenario(format!(
+        "SharedLruCache::new(8), empty. Key 1: caller L calls get_or_load::<String>(1, …) whose \
+         slow loader fails with Err(\"down\"); while it runs, caller W calls \
+         get_or_load::<u32>(1, …) (another error type) whose own loader returns \
+         Ok(\"W's value\"). Key 2: the same, but L's slow loader returns Ok(\"shared\"). L's \
+         loaders wait until W has called and {OVERLAP:?} more"
+    ));
+    let cache: Arc<Cache> = Arc::new(SharedLruCache::new(8));
+    let w_loads = [Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0))];
+    let w_entered = [Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0))];
+    // How many of W's loader calls had happened when L's loader returned.
+    let w_loads_during = [Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0))];
+    let (l_done, l_answers) = mpsc::channel::<(u32, Outcome)>();
+    let (w_done, w_answers) = mpsc::channel::<(u32, Result<String, u32>)>();
+    for (i, key) in [1u32, 2].into_iter().enumerate() {
+        let (started, has_started) = mpsc::channel();
+        let answer: Answer = if key == 1 {
+            Err("down".into())
+        } else {
+            Ok("shared".into())
+        };
+        step(format!(
+            "L: get_or_load::<String>({key}, loader that waits for W, then returns {answer:?})"
+        ));
+        let (l_cache, entered, during, loads, done) = (
+            Arc::clone(&cache),
+            Arc::clone(&w_entered[i]),
+            Arc::clone(&w_loads_during[i]),
+            Arc::clone(&w_loads[i]),
+            l_done.clone(),
+        );
+        thread::spawn(move || {
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                l_cache.get_or_load(key, move || {
+                    let _ = started.send(());
+                    wait_until(BOUND, || entered.load(Ordering::SeqCst) > 0);
+                    thread::sleep(OVERLAP);
+                    during.store(loads.load(Ordering::SeqCst), Ordering::SeqCst);
+                    answer
+                })
+            }));
+            let _ = done.send((key, outcome.map_or(Outcome::Panicked, Outcome::Returned)));
+        });
+        if has_started.recv_timeout(BOUND).is_err() {
+            fail(format!(
+                "L's loader did not start within {BOUND:?}: get_or_load({key}, …) on an empty \
+                 cache must call it"
+            ));
+        }
+        step(format!(
+            "W: get_or_load::<u32>({key}, loader returning Ok(\"W's value\")) while L's load runs"
+        ));
+        let (w_cache, entered, loads, done) = (
+            Arc::clone(&cache),
+            Arc::clone(&w_entered[i]),
+            Arc::clone(&w_loads[i]),
+            w_done.clone(),
+        );
+        thread::spawn(move || {
+            entered.store(1, Ordering::SeqCst);
+            let got = w_cache.get_or_load::<u32>(key, move || {
+                loads.fetch_add(1, Ordering::SeqCst);
+                Ok("W's value".into())
+            });
+            let _ = done.send((key, got));
+        });
+    }
+    let mut l_got = collect_within(&l_answers, 2, BOUND * 2);
+    let mut w_got = collect_within(&w_answers, 2, BOUND * 2);
+    if l_got.len() < 2 || w_got.len() < 2 {
+        fail(format!(
+            "only {} of L's 2 calls and {} of W's 2 calls returned within {:?}: a waiter whose \
+             error type differs must still be woken when the load ends",
+            l_got.len(),
+            w_got.len(),
+            BOUND * 2
+        ));
+    }
+    l_got.sort_by_key(|(key, _)| *key);
+    w_got.sort_by_key(|(key, _)| *key);
+    expect_eq(
+        "L's get_or_load(1, …): its own loader failed",
+        &l_got[0].1,
+        &Outcome::Returned(Err("down".into())),
+    );
+    expect_eq(
+        "L's get_or_load(2, …)",
+        &l_got[1].1,
+        &Outcome::Returned(Ok("shared".into())),
+    );
+    expect_eq(
+        "W's loader calls for key 1 while L's load was in progress: W must wait for that load, \
+         not run its own",
+        w_loads_during[0].load(Ordering::SeqCst),
+        0,
+    );
+    expect_eq(
+        "W's get_or_load::<u32>(1, …): L's load failed with a String error, which W's call \
+         (error type u32) cannot return, so W goes round again and, finding nothing, loads itself",
+        &w_got[0].1,
+        &Ok("W's value".to_owned()),
+    );
+    expect_eq(
+        "W's loader calls for key 1",
+        w_loads[0].load(Ordering::SeqCst),
+        1,
+    );
+    expect_eq(
+        "W's get_or_load::<u32>(2, …): L's load succeeded; a value is shared whatever the \
+         error types",
+        &w_got[1].1,
+        &Ok("shared".to_owned()),
+    );
+    expect_eq(
+        "W's loader calls for key 2: the value came from L's load",
+        w_loads[1].load(Ordering::SeqCst),
+        0,
+    );
+    expect_eq(
+        "get(&1) afterwards: W's load stored its value",
+        cache.get(&1),
+        Some("W's value".to_owned()),
     );
 }
 

@@ -15,9 +15,11 @@ pub fn stage() -> Stage {
         checks: checks![
             keys_are_namespaced_by_tenant,
             a_tenant_at_its_quota_evicts_its_own_least_recently_used_entry,
+            a_tenant_at_its_quota_on_a_full_cache_evicts_only_its_own_entry,
             a_full_cache_evicts_from_the_tenant_holding_the_most_entries,
             a_tie_between_the_largest_tenants_goes_to_the_older_lru_entry,
             a_hot_tenant_cannot_evict_a_quiet_tenant,
+            a_tenant_emptied_by_eviction_competes_afresh_when_it_returns,
             updating_a_key_refreshes_it_and_evicts_nothing,
             get_refreshes_recency_within_a_tenant,
             zero_capacity_or_zero_quota_stores_nothing,
@@ -107,6 +109,26 @@ fn a_tenant_at_its_quota_evicts_its_own_least_recently_used_entry(_: &mut Ctx) {
     );
 }
 
+fn a_tenant_at_its_quota_on_a_full_cache_evicts_only_its_own_entry(_: &mut Ctx) {
+    check(
+        4,
+        2,
+        "
+        put b 1 b1
+        put b 2 b2
+        put a 1 a1
+        put a 2 a2               # full, and a and b are both at their quota of 2
+        put a 3 a3               # a at its quota gives up its own a1; that makes the room, so no one else pays
+        len -> 4                 # exactly one entry left for a's new key
+        tenant_len a -> 2
+        tenant_len b -> 2        # b's oldest entry stays: a's own eviction already made room
+        get b 1 -> b1
+        get a 1 -> none
+        get a 2 -> a2
+        ",
+    );
+}
+
 fn a_full_cache_evicts_from_the_tenant_holding_the_most_entries(_: &mut Ctx) {
     check(
         5,
@@ -146,6 +168,20 @@ fn a_tie_between_the_largest_tenants_goes_to_the_older_lru_entry(_: &mut Ctx) {
         len -> 4
         ",
     );
+    check(
+        4,
+        4,
+        "
+        put a 1 a1
+        put b 1 b1
+        put b 2 b2
+        put a 2 a2               # full; a and b hold 2 each; a's least recently used (a1) is the oldest
+        put c 1 c1               # tie: a's least recently used entry is older (though a's newest is newer), so a1 goes
+        get a 1 -> none
+        get b 1 -> b1
+        get a 2 -> a2
+        ",
+    );
 }
 
 fn a_hot_tenant_cannot_evict_a_quiet_tenant(_: &mut Ctx) {
@@ -167,6 +203,28 @@ fn a_hot_tenant_cannot_evict_a_quiet_tenant(_: &mut Ctx) {
     );
 }
 
+fn a_tenant_emptied_by_eviction_competes_afresh_when_it_returns(_: &mut Ctx) {
+    check(
+        3,
+        3,
+        "
+        put a 1 a1
+        put b 1 b1
+        put c 1 c1               # full: one entry each
+        put d 1 d1               # tie at 1 entry: a's is the oldest, so a1 goes and a holds nothing
+        tenant_len a -> 0
+        put a 2 a2               # a is back: full, tie at 1 entry, b1 is the oldest, so it goes
+        put a 3 a3               # full, tie at 1 entry (a holds 1 like c and d): c1 is the oldest
+        tenant_len a -> 2
+        put e 1 e1               # full: a holds the most (2), so a gives up a2
+        get a 2 -> none          # a returned like a new tenant and must be ranked like any other
+        get d 1 -> d1            # d holds 1 entry: the largest tenant (a) pays, not d
+        tenant_len a -> 1
+        len -> 3
+        ",
+    );
+}
+
 fn updating_a_key_refreshes_it_and_evicts_nothing(_: &mut Ctx) {
     check(
         3,
@@ -183,6 +241,20 @@ fn updating_a_key_refreshes_it_and_evicts_nothing(_: &mut Ctx) {
         put a 3 a3               # a at its quota: its least recently used is now a2
         get a 2 -> none          # a2 was read before the last update of a's key 1
         get a 1 -> AA
+        ",
+    );
+    check(
+        3,
+        3,
+        "
+        put a 1 a1
+        put b 1 b1
+        put b 2 b2               # full; a is below its quota of 3
+        put a 1 A1 -> a1         # an update on a full cache: no entry of anyone is evicted
+        len -> 3
+        tenant_len b -> 2
+        get b 1 -> b1
+        get b 2 -> b2
         ",
     );
 }

@@ -2,6 +2,8 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use syskata_kit::probe::Scaling;
 use syskata_kit::{checks, expect_eq, model, scenario, step, Ctx, Stage};
@@ -24,10 +26,14 @@ pub fn stage() -> Stage {
             put_over_an_expired_entry_returns_none_and_evicts_nothing,
             full_cache_evicts_an_expired_entry_before_a_live_one,
             full_cache_without_expired_entries_evicts_the_least_recently_used,
+            full_cache_evicts_the_entry_that_expired_first,
+            a_changed_deadline_replaces_the_old_one_in_the_expiry_order,
+            removing_an_entry_leaves_the_other_deadlines_in_place,
             purge_expired_removes_exactly_the_expired_entries,
             ttl_zero_is_expired_at_once,
             a_huge_ttl_does_not_overflow,
             new_reads_a_real_monotonic_clock,
+            a_cache_without_ttls_never_reads_the_clock,
             random_sequences_with_ttls_match_a_simple_model,
             purge_costs_what_it_removes_not_a_full_scan,
             eviction_stays_fast_when_entries_have_ttls,
@@ -233,6 +239,112 @@ fn full_cache_without_expired_entries_evicts_the_least_recently_used(_: &mut Ctx
     );
 }
 
+fn full_cache_evicts_the_entry_that_expired_first(_: &mut Ctx) {
+    check(
+        3,
+        "
+        put 1 a ttl 20
+        put 2 b ttl 10   # 2 expires before 1, though it was stored after it
+        put 3 c
+        at 30
+        len -> 3         # both 1 and 2 have expired; neither is removed yet
+        put 4 d          # full: 2 expired first (at 10), so 2 is the one evicted
+        len -> 3
+        get 2 -> none    # 2 was evicted by put(4): nothing left to remove, len stays 3
+        len -> 3
+        get 1 -> none    # 1 expired but was still there: this get removes it
+        len -> 2         # had put(4) evicted 1 instead of 2, len would have dropped at get(&2)
+        peek 3 -> c
+        peek 4 -> d
+        ",
+    );
+}
+
+fn a_changed_deadline_replaces_the_old_one_in_the_expiry_order(_: &mut Ctx) {
+    check(
+        2,
+        "
+        put 1 a ttl 10
+        put 2 b
+        at 5
+        put 1 A ttl 100 -> a   # 1 now expires at 105; its old deadline 10 no longer exists
+        at 10
+        put 3 c                # full, nothing expired: 2 is the least recently used and goes
+        peek 1 -> A            # 1 is live until 105: its old deadline (10) must be forgotten
+        peek 2 -> none
+        purge -> 0             # nothing has expired at 10
+        len -> 2
+        ",
+    );
+    check(
+        2,
+        "
+        put 1 a ttl 10
+        put 2 b
+        at 5
+        put 1 A -> a     # a plain put: 1 no longer expires at all
+        at 10
+        put 3 c          # full, nothing expired: 2 is the least recently used and goes
+        peek 1 -> A      # 1 has no ttl any more: its old deadline (10) must be forgotten
+        peek 2 -> none
+        purge -> 0
+        len -> 2
+        ",
+    );
+}
+
+fn removing_an_entry_leaves_the_other_deadlines_in_place(_: &mut Ctx) {
+    check(
+        4,
+        "
+        put 1 a ttl 10
+        put 2 b
+        put 3 c ttl 100
+        at 10
+        get 1 -> none    # 1 expired and is removed; 3 must keep its deadline of 100
+        put 4 d          # takes the freed room: no ttl
+        put 5 e          # no ttl
+        len -> 4
+        at 99
+        purge -> 0       # nothing expires before 100
+        peek 3 -> c
+        at 100
+        purge -> 1       # exactly 3 expires at 100
+        peek 3 -> none
+        peek 2 -> b      # plain entries are never purged, wherever they are stored
+        peek 4 -> d
+        peek 5 -> e
+        len -> 3
+        at 1000
+        purge -> 0
+        len -> 3
+        ",
+    );
+    check(
+        3,
+        "
+        put 1 a ttl 50
+        put 2 b ttl 10
+        put 3 c ttl 30
+        at 10
+        purge -> 1       # 2 expired at 10; 1 (50) and 3 (30) keep their deadlines
+        put 4 d          # room again: no eviction
+        at 29
+        purge -> 0
+        at 30
+        put 5 e          # full: 3 expired at 30, so 3 is the one evicted
+        peek 1 -> a
+        peek 4 -> d
+        peek 5 -> e
+        len -> 3
+        at 50
+        purge -> 1       # exactly 1, at 50
+        peek 4 -> d
+        len -> 2
+        ",
+    );
+}
+
 fn purge_expired_removes_exactly_the_expired_entries(_: &mut Ctx) {
     check(
         10,
@@ -281,6 +393,20 @@ fn a_huge_ttl_does_not_overflow(_: &mut Ctx) {
         purge -> 0
         ",
     );
+    check(
+        2,
+        "
+        at 1000
+        put 1 a ttl 18446744073709550614   # u64::MAX - 1001: expires at u64::MAX - 1, no overflow
+        put 2 b ttl 18446744073709550616   # u64::MAX - 999: 1000 + ttl overflows; saturate it
+        at 18446744073709551613            # u64::MAX - 2
+        get 1 -> a                         # live while now < u64::MAX - 1
+        get 2 -> b
+        at 18446744073709551614            # u64::MAX - 1
+        get 1 -> none                      # expired at 1000 + (u64::MAX - 1001) exactly
+        get 2 -> b                         # a deadline past u64::MAX never comes
+        ",
+    );
 }
 
 fn new_reads_a_real_monotonic_clock(_: &mut Ctx) {
@@ -307,6 +433,45 @@ fn new_reads_a_real_monotonic_clock(_: &mut Ctx) {
         cache.get(&3),
         Some(&"c"),
     );
+}
+
+fn a_cache_without_ttls_never_reads_the_clock(_: &mut Ctx) {
+    scenario(
+        "LruCache::with_clock(3, clock) with a clock that counts how often it is read; only \
+         plain puts (no ttl), so the cache has no reason to look at the time",
+    );
+    let reads = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&reads);
+    let mut cache: LruCache<u32, &str> = LruCache::with_clock(3, move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        1_000
+    });
+    let expect_no_reads = |done: &str| {
+        expect_eq(
+            format!("clock reads after {done} (no entry has a ttl, so there is no deadline to compare with)"),
+            reads.load(Ordering::SeqCst),
+            0,
+        );
+    };
+    for (k, v) in [(1, "a"), (2, "b"), (3, "c")] {
+        step(format!("put({k}, {v:?})"));
+        cache.put(k, v);
+    }
+    expect_no_reads("three puts");
+    step("get(&1), get(&9), peek(&2)");
+    cache.get(&1);
+    cache.get(&9);
+    cache.peek(&2);
+    expect_no_reads("a hit, a miss and a peek");
+    step("put(1, \"A\") (an update), put(4, \"d\") (evicts 2, the least recently used)");
+    cache.put(1, "A");
+    cache.put(4, "d");
+    expect_no_reads("an update and an evicting put");
+    step("purge_expired(), len()");
+    let purged = cache.purge_expired();
+    cache.len();
+    expect_no_reads("purge_expired() and len()");
+    expect_eq("purge_expired(): no entry has a ttl", purged, 0);
 }
 
 /// One operation of the random sequences.
