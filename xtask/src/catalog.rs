@@ -290,6 +290,22 @@ time_limit_secs = 5
     }
 
     #[test]
+    fn every_stage_of_every_drill_in_this_workspace_has_a_mock_round_target() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        for drill in Catalog::load(root).unwrap().drills {
+            let targets = target_minutes(root, &drill);
+            for (stage, target) in drill.stages.iter().zip(targets) {
+                assert!(
+                    target.is_some(),
+                    "prompts/{}/drill.toml: stage {} needs `target_minutes = N` (the mock round's target)",
+                    drill.name,
+                    stage.slug
+                );
+            }
+        }
+    }
+
+    #[test]
     fn duplicate_slugs_are_rejected() {
         let text = GOOD.replace("slug = \"ttl\"", "slug = \"basics\"");
         assert!(parse(&text).unwrap_err().to_string().contains("twice"));

@@ -317,6 +317,11 @@ fn a_mock_round_runs_end_to_end_with_an_injected_clock() {
         "already running",
     );
     expect(&xtask_at(root, &["status"], at(1)), 0, "59:00 left");
+    expect(
+        &xtask_at(root, &["status", "--json"], at(1)),
+        0,
+        "\"seconds_left\": 3540",
+    );
     let run = xtask_at(root, &["next"], at(2));
     expect(&run, 1, "58:00 left");
 
