@@ -1,5 +1,6 @@
 //! Stage concurrent: one fixed-window limiter shared by many threads through `&self`; exactly `limit` requests pass.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use syskata_kit::model::compare;
@@ -23,6 +24,7 @@ pub fn stage() -> Stage {
             every_client_gets_exactly_its_limit_under_contention,
             each_window_admits_exactly_limit_under_contention,
             thousands_of_window_rollovers_admit_exactly_the_limit,
+            windows_rolling_over_under_nonstop_traffic_never_admit_more_than_the_limit,
         ],
     }
 }
@@ -141,7 +143,7 @@ fn exactly_limit_of_many_simultaneous_callers_pass(_: &mut Ctx) {
 }
 
 fn hammering_threads_never_push_a_client_past_its_limit(_: &mut Ctx) {
-    const ROUNDS: usize = 20;
+    const ROUNDS: usize = 8;
     const THREADS: usize = 8;
     const CALLS: usize = 5_000;
     const LIMIT: u32 = 20_000;
@@ -174,7 +176,7 @@ fn hammering_threads_never_push_a_client_past_its_limit(_: &mut Ctx) {
 }
 
 fn every_client_gets_exactly_its_limit_under_contention(_: &mut Ctx) {
-    const ROUNDS: usize = 20;
+    const ROUNDS: usize = 10;
     const THREADS: usize = 8;
     const CLIENTS: usize = 2_000;
     scenario(format!(
@@ -334,62 +336,131 @@ fn a_call_from_an_earlier_window_counts_against_the_current_one(_: &mut Ctx) {
 }
 
 fn thousands_of_window_rollovers_admit_exactly_the_limit(_: &mut Ctx) {
-    const ROUNDS: usize = 2_000;
-    const THREADS: usize = 4;
-    const CLIENTS: usize = 8;
+    let rounds: usize = 1_000;
+    let threads: usize = 4;
+    let clients: usize = 4;
     const LIMIT: u32 = 4;
+    // Requests per client in a round: once per thread in every 4th round (exactly the limit), twice per
+    // thread in the others (above the limit).
+    let calls_in = |round: usize| if round % 4 == 0 { 1 } else { 2 };
     scenario(format!(
-        "One ConcurrentLimiter::new({LIMIT}, 1): every millisecond is a new window. For each of {ROUNDS} rounds r,\n\
-         {THREADS} threads are released together into window r and each calls allow(client, r) on the same\n\
-         {CLIENTS} clients: once per client in even rounds ({THREADS} requests per client = exactly the limit: all\n\
-         must pass), twice in odd rounds ({} requests per client: exactly {LIMIT} must pass). Every round opens\n\
-         a new window for every client at the instant the threads collide, so the window reset must be part\n\
-         of the same atomic step as the check and the count",
-        2 * THREADS
+        "One ConcurrentLimiter::new({LIMIT}, 1): every millisecond is a new window. For each of {rounds} rounds r,\n\
+         {threads} threads are released together into window r and each calls allow(client, r) on the same\n\
+         {clients} clients: once per client in every 4th round ({threads} requests per client: all must pass), twice\n\
+         in the others ({} requests per client: exactly {LIMIT} must pass). Every round opens a new window for every\n\
+         client at the instant the threads collide, so the window reset must be part of the same atomic step as\n\
+         the check and the count",
+        2 * threads
     ));
     let limiter = ConcurrentLimiter::new(LIMIT, 1);
-    let names: Vec<String> = (0..CLIENTS).map(|i| format!("client-{i}")).collect();
-    let barrier = SpinBarrier::new(THREADS);
-    step(format!("phase: {ROUNDS} rounds of {THREADS} threads"));
+    let names: Vec<String> = (0..clients).map(|i| format!("client-{i}")).collect();
+    let barrier = SpinBarrier::new(threads);
+    step(format!("phase: {rounds} rounds of {threads} threads"));
     // Each thread returns, per round, how many calls were admitted for each client.
-    let per_thread: Vec<Vec<[u8; CLIENTS]>> = run_threads(THREADS, |_| {
-        let mut rounds = Vec::with_capacity(ROUNDS);
-        for round in 0..ROUNDS {
+    let per_thread: Vec<Vec<Vec<u8>>> = run_threads(threads, |_| {
+        let mut per_round = Vec::with_capacity(rounds);
+        for round in 0..rounds {
             barrier.wait(round);
-            let calls = 1 + round % 2;
-            let mut admitted = [0u8; CLIENTS];
-            for _ in 0..calls {
+            let mut admitted = vec![0u8; clients];
+            for _ in 0..calls_in(round) {
                 for (slot, name) in admitted.iter_mut().zip(&names) {
                     if limiter.allow(name, round as u64) {
                         *slot += 1;
                     }
                 }
             }
-            rounds.push(admitted);
+            per_round.push(admitted);
         }
-        rounds
+        per_round
     });
-    for round in 0..ROUNDS {
-        let requests = THREADS * (1 + round % 2);
+    let mut wrong = Vec::new();
+    for round in 0..rounds {
+        let requests = threads * calls_in(round);
         let expected = requests.min(LIMIT as usize);
         for (c, name) in names.iter().enumerate() {
             let got: usize = per_thread
                 .iter()
-                .map(|rounds| rounds[round][c] as usize)
+                .map(|per_round| usize::from(per_round[round][c]))
                 .sum();
             if got != expected {
-                step(format!(
-                    "round {round}: {name} got {requests} requests in window [{round}, {}), {got} admitted",
-                    round + 1
-                ));
-                fail(format!(
-                    "admissions of {name} in window [{round}, {}) (round {round} of {ROUNDS}), {requests} requests \
-                     against a limit of {LIMIT}\nexpected: {expected}\n     got: {got}\n{}",
-                    round + 1,
-                    rollover_diagnosis(got, expected)
-                ));
+                wrong.push((round, name, requests, expected, got));
             }
         }
+    }
+    if let Some(&(round, name, requests, expected, got)) = wrong.first() {
+        step(format!(
+            "{} of {} (round, client) windows admitted a wrong number of requests",
+            wrong.len(),
+            rounds * clients
+        ));
+        step(format!(
+            "round {round}: {name} got {requests} requests in window [{round}, {}), {got} admitted",
+            round + 1
+        ));
+        fail(format!(
+            "admissions of {name} in window [{round}, {}) (round {round} of {rounds}), {requests} requests \
+             against a limit of {LIMIT}\nexpected: {expected}\n     got: {got}\n{}",
+            round + 1,
+            rollover_diagnosis(got, expected)
+        ));
+    }
+}
+
+fn windows_rolling_over_under_nonstop_traffic_never_admit_more_than_the_limit(_: &mut Ctx) {
+    let windows: u64 = 40_000;
+    let threads: usize = 8;
+    let per_window: u64 = 6;
+    const LIMIT: u32 = 2;
+    scenario(format!(
+        "One ConcurrentLimiter::new({LIMIT}, 1). {threads} threads call allow(\"hot\", now) nonstop, where now is a\n\
+         shared clock that moves to the next millisecond (a new window) after every {per_window} calls, until\n\
+         {windows} windows have gone by: the window rolls over while other threads are in the middle of a call.\n\
+         Each thread reads the clock before and after its call; a call during which the clock did not move\n\
+         certainly belongs to that window. Those calls may never count more than {LIMIT} admissions in one window"
+    ));
+    let limiter = ConcurrentLimiter::new(LIMIT, 1);
+    let clock = AtomicU64::new(0);
+    let calls = AtomicU64::new(0);
+    step(format!("phase: {threads} threads, {windows} windows"));
+    // Each thread returns the windows of its admitted calls during which the clock did not move.
+    let per_thread: Vec<Vec<u64>> = run_threads(threads, |_| {
+        let mut admitted = Vec::new();
+        loop {
+            let before = clock.load(Ordering::SeqCst);
+            if before >= windows {
+                return admitted;
+            }
+            let ok = limiter.allow("hot", before);
+            if ok && clock.load(Ordering::SeqCst) == before {
+                admitted.push(before);
+            }
+            let done = calls.fetch_add(1, Ordering::SeqCst) + 1;
+            if done % per_window == 0 {
+                clock.fetch_max(done / per_window, Ordering::SeqCst);
+            }
+        }
+    });
+    let mut per_window_admitted = vec![0u32; windows as usize];
+    for &w in per_thread.iter().flatten() {
+        per_window_admitted[w as usize] += 1;
+    }
+    let over: Vec<(usize, u32)> = per_window_admitted
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > LIMIT)
+        .map(|(w, &n)| (w, n))
+        .collect();
+    if let Some(&(w, n)) = over.first() {
+        step(format!(
+            "{} of {windows} windows admitted more than {LIMIT} calls that certainly fell inside them",
+            over.len()
+        ));
+        fail(format!(
+            "admissions in window [{w}, {}) counted only from calls during which the shared clock stayed at {w}\n\
+             expected: at most {LIMIT}\n     got: {n}\n{}",
+            w + 1,
+            rollover_diagnosis(n as usize, LIMIT as usize)
+        ));
     }
 }
 
