@@ -342,7 +342,7 @@ fn thousands_of_window_rollovers_admit_exactly_the_limit(_: &mut Ctx) {
     const LIMIT: u32 = 4;
     // Requests per client in a round: once per thread in every 4th round (exactly the limit), twice per
     // thread in the others (above the limit).
-    let calls_in = |round: usize| if round % 4 == 0 { 1 } else { 2 };
+    let calls_in = |round: usize| if round.is_multiple_of(4) { 1 } else { 2 };
     scenario(format!(
         "One ConcurrentLimiter::new({LIMIT}, 1): every millisecond is a new window. For each of {rounds} rounds r,\n\
          {threads} threads are released together into window r and each calls allow(client, r) on the same\n\
@@ -435,7 +435,7 @@ fn windows_rolling_over_under_nonstop_traffic_never_admit_more_than_the_limit(_:
                 admitted.push(before);
             }
             let done = calls.fetch_add(1, Ordering::SeqCst) + 1;
-            if done % per_window == 0 {
+            if done.is_multiple_of(per_window) {
                 clock.fetch_max(done / per_window, Ordering::SeqCst);
             }
         }
