@@ -139,7 +139,8 @@ fn one_statement_per_call_with_an_optional_semicolon(_: &mut Ctx) {
 fn error_messages_name_what_went_wrong(_: &mut Ctx) {
     scenario(
         "an error's Display text is what a user reads: it names the table or column at fault,\n\
-         and a syntax error gives its position.",
+         a syntax error gives its position, and a type mismatch in an INSERT names the column,\n\
+         its type and the value's type. Table pets (name TEXT).",
     );
     let mut db = Database::new();
     let cases: [(&str, &str, &str); 4] = [
@@ -181,6 +182,38 @@ fn error_messages_name_what_went_wrong(_: &mut Ctx) {
                 );
             }
             Ok(got) => syskata_kit::fail(format!("execute({sql:?}) must fail, got Ok({got:?})")),
+        }
+    }
+    for (sql, needles, why) in [
+        (
+            "INSERT INTO pets VALUES (5)",
+            ["name", "TEXT", "INTEGER"],
+            "a type mismatch in an INSERT names the column (name), its type (TEXT) and the value's type (INTEGER)",
+        ),
+        (
+            "INSERT INTO pets (name) VALUES ('x'), ('y'), (-7)",
+            ["name", "TEXT", "INTEGER"],
+            "a type mismatch in a later row names the column (name), its type (TEXT) and the value's type (INTEGER)",
+        ),
+    ] {
+        step(sql);
+        match db.execute(sql) {
+            Err(error) => {
+                step(format!("  -> Err({error:?}), now formatting it with Display"));
+                let text = error.to_string();
+                let missing: Vec<&str> = needles
+                    .iter()
+                    .copied()
+                    .filter(|n| !text.contains(n))
+                    .collect();
+                expect(
+                    missing.is_empty(),
+                    format!("execute({sql:?}) failed as it should, but {why}: the message {text:?} lacks {missing:?}"),
+                );
+            }
+            Ok(got) => syskata_kit::fail(format!(
+                "execute({sql:?}) must fail with TypeMismatch (a number into the TEXT column name), got Ok({got:?})"
+            )),
         }
     }
     let error = SqlError::UnknownTable("ledger".to_owned());

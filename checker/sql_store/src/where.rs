@@ -83,6 +83,13 @@ fn deep_nesting_is_an_error_not_a_crash(_: &mut Ctx) {
             format!("SELECT a FROM t WHERE {}", vec!["a = 1"; 50].join(" OR ")),
             "a 50-term OR chain",
         ),
+        (
+            format!(
+                "SELECT a FROM t WHERE {}",
+                vec!["NOT ((a <> 1))"; 50].join(" OR ")
+            ),
+            "a 50-term OR chain of NOT ((a <> 1)): 150 parentheses and NOTs in all, but never more than 3 deep",
+        ),
     ];
     for (sql, what) in &shallow {
         let got = run(&mut db, sql);

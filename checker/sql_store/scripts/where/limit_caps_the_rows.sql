@@ -48,3 +48,21 @@ SELECT v FROM t WHERE v > 1 ORDER BY v LIMIT 2;
 SELECT v FROM t WHERE v > 3 ORDER BY v DESC LIMIT 1;
 -- columns: v
 -- row: 5
+
+-- case: limit_without_order_by
+-- Without ORDER BY which rows come first is unspecified, so these rows are alike where it matters:
+-- any n of them is the same answer, and exactly n must come back.
+CREATE TABLE t (a INTEGER, b TEXT);
+INSERT INTO t VALUES (1, 'x'), (1, 'x'), (1, 'x'), (1, 'x'), (2, 'y');
+SELECT a FROM t WHERE b = 'x' LIMIT 2;
+-- columns: a
+-- row: 1
+-- row: 1
+SELECT a FROM t WHERE a = 1 LIMIT 1;
+-- columns: a
+-- row: 1
+SELECT b FROM t WHERE a < 2 LIMIT 3;
+-- columns: b
+-- row: 'x'
+-- row: 'x'
+-- row: 'x'
