@@ -204,14 +204,17 @@ fn hit_and_miss_counts_are_exact_under_contention(_: &mut Ctx) {
     // when a thread stops inside that short window while another thread counts. Readers call
     // nothing but get(), as fast as they can; samplers wake up every few tens of microseconds
     // (each wake-up can preempt a reader wherever it is) and read stats() while the readers run.
-    const RUN_FOR: Duration = Duration::from_millis(200);
-    const BATCH: u64 = 64;
+    const RUN_FOR: Duration = Duration::from_millis(300);
+    // Most lookups are misses on an empty cache: the shortest critical section, so a thread
+    // spends the largest share of its time right next to the counting.
+    const HITS: u64 = 16;
+    const MISSES: u64 = 240;
     const READERS: usize = 4 * THREADS;
-    const SAMPLERS: usize = 2;
+    const SAMPLERS: usize = 8;
     scenario(format!(
         "two SharedLruCache::new(4): `full` holds key 0; `empty` holds nothing; {READERS} threads \
-         call get() as fast as they can for {RUN_FOR:?}, in batches of {BATCH} get(&0) on `full` \
-         (hits) then {BATCH} get(&1) on `empty` (misses), while {SAMPLERS} more threads read \
+         call get() as fast as they can for {RUN_FOR:?}, in rounds of {HITS} get(&0) on `full` \
+         (hits) then {MISSES} get(&1) on `empty` (misses), while {SAMPLERS} more threads read \
          stats() of both every few microseconds: what they see must never go down, and the final \
          stats() of each must add up exactly"
     ));
@@ -222,7 +225,7 @@ fn hit_and_miss_counts_are_exact_under_contention(_: &mut Ctx) {
         "phase: {READERS} threads reading, {SAMPLERS} sampling stats()"
     ));
     let start = Instant::now();
-    let batches = run_threads(READERS + SAMPLERS, |t| {
+    let rounds = run_threads(READERS + SAMPLERS, |t| {
         if t >= READERS {
             let mut last = (0, 0);
             while start.elapsed() < RUN_FOR {
@@ -242,9 +245,9 @@ fn hit_and_miss_counts_are_exact_under_contention(_: &mut Ctx) {
             }
             return 0;
         }
-        let mut batches = 0u64;
+        let mut rounds = 0u64;
         while start.elapsed() < RUN_FOR {
-            for _ in 0..BATCH {
+            for _ in 0..HITS {
                 if full.get(&0) != Some(0) {
                     fail(format!(
                         "get(&0) on `full` from thread {t} did not return Some(0): key 0 was \
@@ -252,25 +255,26 @@ fn hit_and_miss_counts_are_exact_under_contention(_: &mut Ctx) {
                     ));
                 }
             }
-            for _ in 0..BATCH {
+            for _ in 0..MISSES {
                 if empty.get(&1).is_some() {
                     fail(format!(
                         "get(&1) on `empty` from thread {t} returned a value: nothing was stored"
                     ));
                 }
             }
-            batches += 1;
+            rounds += 1;
         }
-        batches
+        rounds
     });
     step("phase: comparing stats()");
-    let gets = batches.iter().sum::<u64>() * BATCH;
+    let rounds: u64 = rounds.iter().sum();
+    let (hits, misses) = (rounds * HITS, rounds * MISSES);
     for (name, cache, expected) in [
         (
             "full",
             &full,
             CacheStats {
-                hits: gets,
+                hits,
                 misses: 0,
                 evictions: 0,
             },
@@ -280,7 +284,7 @@ fn hit_and_miss_counts_are_exact_under_contention(_: &mut Ctx) {
             &empty,
             CacheStats {
                 hits: 0,
-                misses: gets,
+                misses,
                 evictions: 0,
             },
         ),
@@ -288,11 +292,12 @@ fn hit_and_miss_counts_are_exact_under_contention(_: &mut Ctx) {
         let got = cache.stats();
         if got != expected {
             fail(format!(
-                "stats() of `{name}` after {gets} get() calls on it from {READERS} threads\n\
+                "stats() of `{name}` after {} get() calls on it from {READERS} threads\n\
                  expected: {}\n     got: {}\n\
                  counts were lost or doubled: each increment must be atomic with the others \
                  (update the counters under the cache's lock, or with fetch_add — never load, \
                  add, then store)",
+                expected.hits + expected.misses,
                 render(expected),
                 render(got)
             ));

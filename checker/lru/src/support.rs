@@ -1,7 +1,7 @@
 //! Helpers shared by the lru stages: a manual clock, a script player for scenario checks, reference models, bounded waits.
 
 use std::fmt::Debug;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -359,55 +359,5 @@ pub fn wait_until(limit: Duration, mut condition: impl FnMut() -> bool) -> bool 
             return false;
         }
         std::thread::sleep(Duration::from_millis(1));
-    }
-}
-
-/// A barrier whose waiters spin instead of sleeping, so they leave it at nearly the same instant
-/// (a sleeping barrier wakes its waiters one by one, which spreads them out).
-pub struct SpinBarrier {
-    parties: usize,
-    arrived: AtomicUsize,
-    generation: AtomicUsize,
-    broken: AtomicBool,
-}
-
-impl SpinBarrier {
-    /// Returns a barrier for `parties` threads.
-    pub fn new(parties: usize) -> Self {
-        SpinBarrier {
-            parties,
-            arrived: AtomicUsize::new(0),
-            generation: AtomicUsize::new(0),
-            broken: AtomicBool::new(false),
-        }
-    }
-
-    /// Waits until all parties have arrived; returns `false` at once if the barrier is broken.
-    pub fn wait(&self) -> bool {
-        let generation = self.generation.load(Ordering::SeqCst);
-        if self.arrived.fetch_add(1, Ordering::SeqCst) + 1 == self.parties {
-            self.arrived.store(0, Ordering::SeqCst);
-            self.generation.fetch_add(1, Ordering::SeqCst);
-            return !self.broken.load(Ordering::SeqCst);
-        }
-        let mut spins = 0u32;
-        while self.generation.load(Ordering::SeqCst) == generation {
-            if self.broken.load(Ordering::SeqCst) {
-                return false;
-            }
-            spins += 1;
-            if spins.is_multiple_of(64) {
-                // On a busy machine the last party may not be running: let it.
-                std::thread::yield_now();
-            } else {
-                std::hint::spin_loop();
-            }
-        }
-        !self.broken.load(Ordering::SeqCst)
-    }
-
-    /// Breaks the barrier: every waiter, now and later, returns `false` (a party failed).
-    pub fn break_it(&self) {
-        self.broken.store(true, Ordering::SeqCst);
     }
 }
