@@ -69,6 +69,16 @@ fn workspace(drills: &[&str]) -> tempfile::TempDir {
     dir
 }
 
+/// The end-to-end tests share one target directory (`e2e`), and cargo identifies a workspace member
+/// by its path relative to the workspace root: two temporary workspaces building at once would
+/// overwrite each other's artifacts, and a stale fingerprint can then hand one test the other's
+/// crate (a stub graded as the reference). Each test holds this lock for its whole run.
+static E2E: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serialised() -> std::sync::MutexGuard<'static, ()> {
+    E2E.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 struct Run {
     code: i32,
     stdout: String,
@@ -126,6 +136,7 @@ fn stage_count(root: &Path, drill: &str) -> usize {
 
 #[test]
 fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
+    let _one_at_a_time = serialised();
     let ws = workspace(&["lru"]);
     let root = ws.path();
     let lib = root.join("exercises/lru/src/lib.rs");
@@ -230,6 +241,7 @@ fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
 
 #[test]
 fn every_reference_copied_over_its_stub_passes_every_stage_through_next() {
+    let _one_at_a_time = serialised();
     let drills = all_drills();
     let names: Vec<&str> = drills.iter().map(String::as_str).collect();
     let ws = workspace(&names);
@@ -267,6 +279,7 @@ fn history(root: &Path) -> serde_json::Value {
 
 #[test]
 fn a_mock_round_runs_end_to_end_with_an_injected_clock() {
+    let _one_at_a_time = serialised();
     let ws = workspace(&["lru"]);
     let root = ws.path();
     let lib = root.join("exercises/lru/src/lib.rs");
