@@ -32,6 +32,7 @@ pub fn stage() -> Stage {
             every_fetch_goes_through_fetch_until,
             a_slow_fetch_times_out_and_the_crawl_goes_on,
             a_robots_txt_that_times_out_disallows_its_host,
+            a_robots_txt_cut_short_by_the_stop_decides_nothing,
             cancel_stops_the_crawl_promptly,
             no_new_fetches_start_after_cancel,
             a_cancelled_crawl_keeps_what_it_already_fetched,
@@ -532,6 +533,52 @@ fn cancelling_before_the_start_fetches_nothing(_: &mut Ctx) {
     expect(
         report.interrupted,
         "report.interrupted must be true: the start page was never fetched",
+    );
+}
+
+fn a_robots_txt_cut_short_by_the_stop_decides_nothing(_: &mut Ctx) {
+    let site = web()
+        .page_with_latency("/robots.txt", &[], Duration::from_millis(1500))
+        .page("/", &["/a"])
+        .page("/a", &[])
+        .build();
+    scenario(format!(
+        "the site's robots.txt takes 1.5 s, and the token is cancelled the moment it is requested: \
+         the cut-short robots.txt decides nothing, so the start URL is neither fetched nor disallowed, \
+         and the crawl was interrupted:\n{}",
+        site.describe()
+    ));
+    let token = CancelToken::new();
+    let trigger = token.clone();
+    site.on_start(&format!("{SITE}/robots.txt"), move || trigger.cancel());
+    let config = CrawlConfig {
+        workers: 2,
+        cancel: token,
+        ..CrawlConfig::default()
+    };
+    let (report, _) = run(
+        &site,
+        &config,
+        "workers: 2, cancel: <token cancelled when robots.txt starts>",
+    );
+    expect_eq(
+        "report.disallowed: robots.txt was cut short by the cancellation, so it allows or forbids nothing",
+        report.disallowed.clone(),
+        Vec::<String>::new(),
+    );
+    expect_eq(
+        "report.pages",
+        page_lines(&report.pages),
+        Vec::<String>::new(),
+    );
+    expect_eq(
+        "report.failures: neither robots.txt nor a page cut short by the stop is a failure",
+        failure_lines(&report),
+        Vec::<String>::new(),
+    );
+    expect(
+        report.interrupted,
+        "report.interrupted must be true: the cancellation stopped the crawl with the start page left",
     );
 }
 

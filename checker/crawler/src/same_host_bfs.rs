@@ -26,6 +26,7 @@ pub fn stage() -> Stage {
             each_url_is_fetched_once,
             links_to_other_origins_are_not_followed,
             lookalike_hosts_are_other_hosts,
+            sites_on_short_hosts_are_crawled,
             a_fragment_link_is_the_same_page,
             random_sites_are_crawled_in_bfs_order,
             an_invalid_start_url_fetches_nothing,
@@ -671,6 +672,36 @@ fn lookalike_hosts_are_other_hosts(_: &mut Ctx) {
             "d1 http://site.test/ok".to_owned(),
         ],
     );
+}
+
+fn sites_on_short_hosts_are_crawled(_: &mut Ctx) {
+    scenario(
+        "sites on very short host names, over http and https: a URL's origin is its scheme, host and \
+         port, however short the host, and pages deeper than one directory belong to the site too",
+    );
+    for (start, pages) in [
+        ("http://a.io/", ["http://a.io/x/y", "http://a.io/z"]),
+        ("https://b.io/", ["https://b.io/x/y", "https://b.io/z"]),
+    ] {
+        let web = web()
+            .page(start, &["/x/y", "z"])
+            .page(pages[0], &["../z", "/"])
+            .page(pages[1], &[])
+            .build();
+        step(format!("the site:\n{}", web.describe()));
+        let report = run_crawl(&web, start, &CrawlConfig::default(), "default config");
+        expect_eq(
+            format!(
+                "report.pages for the site at {start}: every page is on the start URL's origin"
+            ),
+            page_lines(&report.pages),
+            vec![
+                format!("d0 {start}"),
+                format!("d1 {}", pages[0]),
+                format!("d1 {}", pages[1]),
+            ],
+        );
+    }
 }
 
 fn a_fragment_link_is_the_same_page(_: &mut Ctx) {

@@ -281,7 +281,8 @@ pub fn extract_links(html: &str) -> Vec<String> {
 }
 
 /// Returns `href` resolved against the page URL `base` and normalised, without its fragment, or
-/// `None` when either is not an http(s) URL.
+/// `None` when either is not an http(s) URL or carries user-info (`user@host`). Whitespace around
+/// either is ignored.
 ///
 /// # Example
 ///
