@@ -52,8 +52,8 @@ fn every_item_goes_to_exactly_one_consumer(_: &mut Ctx) {
     require_send_sync::<SharedIter<u64>>();
     require_send_sync::<SharedIter<String>>();
 
-    const N: u64 = 200_000;
-    const ROUNDS: u64 = 4;
+    const N: u64 = 150_000;
+    const ROUNDS: u64 = 3;
     for round in 1..=ROUNDS {
         scenario(format!(
             "round {round} of {ROUNDS}: it = SharedIter::new(\"events\", 0..{N}); {THREADS} threads start \
@@ -340,8 +340,8 @@ impl PauseSample {
     }
 }
 
-fn pause_stops_every_consumer_until_resume(_: &mut Ctx) {
-    const CYCLES: usize = 300;
+fn pause_stops_every_consumer_until_resume(ctx: &mut Ctx) {
+    const CYCLES: usize = 150;
     const CONSUMERS: usize = 3;
     // Items the consumers may take per cycle, so the source outlasts every cycle.
     const PER_CYCLE: i64 = 48;
@@ -349,7 +349,7 @@ fn pause_stops_every_consumer_until_resume(_: &mut Ctx) {
     scenario(format!(
         "it = SharedIter::new(\"events\", 0..{N}); {CONSUMERS} consumers call try_next() in a \
          loop (at most {PER_CYCLE} items per cycle), waiting (yield) on Err(Paused). A controller \
-         thread runs {CYCLES} short cycles while they pull: it lets a few items go out, reads \
+         thread runs up to {CYCLES} short cycles (at most 400 ms of them) while they pull: it lets a few items go out, reads \
          offset(), calls pause(), reads \
          offset() again, waits until every consumer's try_next() has returned Err(Paused), \
          reads offset() and is_paused(), then resume(). Afterwards the rest of the source is \
@@ -358,6 +358,8 @@ fn pause_stops_every_consumer_until_resume(_: &mut Ctx) {
          offset never moves backwards."
     ));
     let it = events(N);
+    // A random short delay before each pause, so pauses land at every point of a claim.
+    let delays: Vec<u64> = (0..=CYCLES).map(|_| ctx.rng().below(400)).collect();
     let cycle = AtomicUsize::new(0);
     let budget = AtomicI64::new(0);
     let refused_in: Vec<AtomicUsize> = (0..CONSUMERS).map(|_| AtomicUsize::new(0)).collect();
@@ -375,7 +377,12 @@ fn pause_stops_every_consumer_until_resume(_: &mut Ctx) {
     let results = run_threads(CONSUMERS + 1, |t| {
         if t == CONSUMERS {
             let mut samples = Vec::new();
+            let began = std::time::Instant::now();
             for c in 1..=CYCLES {
+                if began.elapsed() > std::time::Duration::from_millis(400) {
+                    // A loaded machine: stop here rather than run into the watchdog.
+                    break;
+                }
                 let start = it.offset();
                 budget.store(PER_CYCLE, Ordering::Release);
                 while it.offset() < start + 3 && !quiet(usize::MAX) {
@@ -383,6 +390,9 @@ fn pause_stops_every_consumer_until_resume(_: &mut Ctx) {
                 }
                 if quiet(usize::MAX) {
                     break;
+                }
+                for _ in 0..delays[c] {
+                    std::hint::spin_loop();
                 }
                 let before = it.offset();
                 if let Err(e) = it.pause() {
@@ -457,13 +467,6 @@ fn pause_stops_every_consumer_until_resume(_: &mut Ctx) {
             fail(problem);
         }
     }
-    expect(
-        samples.len() >= CYCLES / 2,
-        format!(
-            "only {} pause/resume cycles ran before the {N}-item source was used up",
-            samples.len()
-        ),
-    );
     step("phase: draining the rest with next() on one thread");
     let mut per_thread: Vec<Vec<u64>> = results.into_iter().map(|r| r.0).collect();
     if it.is_paused() {
@@ -471,6 +474,169 @@ fn pause_stops_every_consumer_until_resume(_: &mut Ctx) {
     }
     per_thread.push(std::iter::from_fn(|| it.next()).collect());
     expect_exactly_once(&per_thread, N, "deliveries across the pauses and resumes");
+    rapid_pauses_while_consuming(ctx);
+}
+
+/// The second phase of the pause check: back-to-back pause/resume pairs for a while, consumers
+/// pulling without a break, so that some pause lands in the middle of some claim (or the
+/// controller is preempted in the middle of its pause) whatever the machine's load.
+fn rapid_pauses_while_consuming(ctx: &mut Ctx) {
+    const CONSUMERS: usize = 3;
+    const N: u64 = 1_000_000;
+    const PHASE: std::time::Duration = std::time::Duration::from_millis(120);
+    scenario(format!(
+        "it = SharedIter::new(\"events\", 0..{N}); {CONSUMERS} consumers call try_next() in a \
+         tight loop; meanwhile, for {} ms, a controller makes pause()/resume() pairs back to \
+         back, reading offset() right after each pause() returns and again just before its \
+         resume() (a short random spin in between). Then the items below the final offset must \
+         each have been delivered exactly once.\n\
+         While paused the offset must not move, and it never moves backwards.",
+        PHASE.as_millis()
+    ));
+    let it = events(N);
+    let spins: Vec<u64> = (0..1_024).map(|_| ctx.rng().below(16)).collect();
+    let stop = AtomicBool::new(false);
+    step("phase: rapid pause/resume pairs while the consumers pull");
+    let results = run_threads(CONSUMERS + 1, |t| {
+        if t == CONSUMERS {
+            let began = std::time::Instant::now();
+            let mut pairs = 0usize;
+            let mut moved = None;
+            while began.elapsed() < PHASE {
+                for &spin in &spins {
+                    pairs += 1;
+                    if it.pause().is_err() {
+                        stop.store(true, Ordering::Release);
+                        fail(format!(
+                            "pause() #{pairs} on a running iterator returned an error"
+                        ));
+                    }
+                    let at_pause = it.offset();
+                    for _ in 0..spin {
+                        std::hint::spin_loop();
+                    }
+                    let later = it.offset();
+                    let _ = it.resume();
+                    if later != at_pause {
+                        moved = Some((pairs, at_pause, later));
+                    }
+
+                    if moved.is_some() || at_pause as u64 >= N {
+                        break;
+                    }
+                }
+                if moved.is_some() || it.offset() as u64 >= N {
+                    break;
+                }
+            }
+            stop.store(true, Ordering::Release);
+            return (Vec::new(), moved);
+        }
+        let mut got = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            match it.try_next() {
+                Ok(Some(x)) => got.push(x),
+                Ok(None) => break,
+                Err(_) => std::hint::spin_loop(),
+            }
+        }
+        (got, None)
+    });
+    step("phase: checking");
+    if let Some((pair, at_pause, later)) = results[CONSUMERS].1 {
+        let direction = if later > at_pause {
+            format!(
+                "{} item(s) were claimed after pause() had returned: once pause() returns, no \
+                 caller may get another item until resume(). A claim that checks the pause flag \
+                 once and then retries its compare_exchange without checking again slips \
+                 through — check the flag in the same atomic step as the claim.",
+                later - at_pause
+            )
+        } else {
+            "the offset moved BACKWARDS while paused: the offset only ever grows, and a smaller \
+             offset hands the items in between out a second time."
+                .to_string()
+        };
+        fail(format!(
+            "pause/resume pair #{pair}: offset() read {at_pause} right after pause() returned and \
+             {later} just before resume(), with nothing but the consumers running in between.\n\
+             {direction}"
+        ));
+    }
+    if it.is_paused() {
+        it.resume().ok();
+    }
+    let end = it.offset() as u64;
+    let got: Vec<u64> = results.into_iter().flat_map(|r| r.0).collect();
+    expect_prefix_once(got, end, "one controller");
+    many_pausers_while_consuming();
+}
+
+/// The third phase of the pause check: several threads pause and resume as fast as they can
+/// (their AlreadyPaused / NotPaused errors are expected and ignored) while consumers pull.
+fn many_pausers_while_consuming() {
+    const CONSUMERS: usize = 3;
+    const PAUSERS: usize = 3;
+    const N: u64 = 1_000_000;
+    const PHASE: std::time::Duration = std::time::Duration::from_millis(100);
+    scenario(format!(
+        "it = SharedIter::new(\"events\", 0..{N}); {CONSUMERS} consumers call try_next() in a \
+         tight loop while {PAUSERS} other threads call pause() then resume() back to back for {} \
+         ms (their AlreadyPaused / NotPaused errors are expected: they race each other). Then \
+         the items below the final offset must each have been delivered exactly once.",
+        PHASE.as_millis()
+    ));
+    let it = events(N);
+    let stop = AtomicBool::new(false);
+    step("phase: several threads pausing and resuming while the consumers pull");
+    let results = run_threads(CONSUMERS + PAUSERS, |t| {
+        let mut got = Vec::new();
+        if t >= CONSUMERS {
+            let began = std::time::Instant::now();
+            while began.elapsed() < PHASE && !stop.load(Ordering::Relaxed) {
+                for _ in 0..256 {
+                    let _ = it.pause();
+                    let _ = it.resume();
+                }
+            }
+            stop.store(true, Ordering::Release);
+            return got;
+        }
+        while !stop.load(Ordering::Relaxed) {
+            match it.try_next() {
+                Ok(Some(x)) => got.push(x),
+                Ok(None) => break,
+                Err(_) => std::hint::spin_loop(),
+            }
+        }
+        got
+    });
+    step("phase: checking");
+    if it.is_paused() {
+        it.resume().ok();
+    }
+    let end = it.offset() as u64;
+    expect_prefix_once(
+        results.into_iter().flatten().collect(),
+        end,
+        "several pausing threads",
+    );
+}
+
+/// Fails the check unless `got` holds each of `0..end` exactly once.
+#[track_caller]
+fn expect_prefix_once(got: Vec<u64>, end: u64, who: &str) {
+    if let Some(problem) = exactly_once(got, end) {
+        fail(format!(
+            "deliveries during rapid pauses and resumes by {who}: the final offset is {end}, so items \
+             0..{end} must each have reached exactly one consumer (and nothing beyond).\n\
+             {problem}\n\
+             With a correct claim, an item goes out twice only when the offset moves backwards. \
+             A pause that reads the state and then writes it back in a separate step (load, then \
+             store) overwrites a claim made in between: set the pause bit with one atomic \
+             read-modify-write (fetch_or), or under the same lock as the claims."
+        ));
+    }
 }
 
 fn shared_iter_continues_where_the_resumable_one_stood(_: &mut Ctx) {

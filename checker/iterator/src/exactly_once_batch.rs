@@ -24,6 +24,7 @@ pub fn stage() -> Stage {
             progress_past_the_end_is_refused_and_nothing_is_written,
             a_resumed_run_counts_its_batches_from_where_it_started,
             zero_batch_size_is_refused_before_touching_the_sink,
+            errors_say_what_went_wrong_and_keep_their_cause,
         ],
     }
 }
@@ -594,6 +595,52 @@ fn progress_of_another_source_is_refused_and_nothing_is_written(_: &mut Ctx) {
     );
     expect_eq("commits made", sink.batches.len(), 0);
     expect_eq("items processed", processed.get(), 0);
+}
+
+fn errors_say_what_went_wrong_and_keep_their_cause(_: &mut Ctx) {
+    scenario(
+        "SinkError::new(\"disk full\"), and BatchError::ZeroBatchSize, BatchError::Sink(that \
+         error), BatchError::Restore(IterError::OffsetOutOfRange { offset: 9, len: 5 }): their \
+         Display text and source()",
+    );
+    let sink_error = SinkError::new("disk full");
+    let text = sink_error.to_string();
+    step(format!(
+        "SinkError::new(\"disk full\") displays as {text:?}"
+    ));
+    expect(
+        text.contains("disk full"),
+        format!("SinkError::new(\"disk full\") displays as {text:?}, which does not contain its message"),
+    );
+    let restore = IterError::OffsetOutOfRange { offset: 9, len: 5 };
+    let cases = [
+        (BatchError::ZeroBatchSize, None),
+        (
+            BatchError::Sink(sink_error.clone()),
+            Some(sink_error.to_string()),
+        ),
+        (
+            BatchError::Restore(restore.clone()),
+            Some(restore.to_string()),
+        ),
+    ];
+    for (error, cause) in cases {
+        let text = error.to_string();
+        step(format!("{error:?} displays as {text:?}"));
+        expect(
+            !text.trim().is_empty(),
+            format!("{error:?} displays as an empty string; an error should say what went wrong"),
+        );
+        let source = std::error::Error::source(&error).map(|s| s.to_string());
+        expect_eq(
+            format!(
+                "the Display text of {error:?}.source(): the error it wraps (None for ZeroBatchSize), \
+                 so callers can walk the chain of causes"
+            ),
+            source,
+            cause,
+        );
+    }
 }
 
 fn zero_batch_size_is_refused_before_touching_the_sink(_: &mut Ctx) {

@@ -30,6 +30,7 @@ pub fn stage() -> Stage {
             random_damage_never_panics,
             length_fields_claiming_more_than_is_there_are_errors,
             missing_file_is_an_error,
+            load_errors_say_what_went_wrong,
             loaded_checkpoint_of_another_source_is_refused_on_restore,
         ],
     }
@@ -901,6 +902,66 @@ fn missing_file_is_an_error(_: &mut Ctx) {
         matches!(got, Err(LoadError::Io(_))),
         format!("load of a missing file returned {got:?}\nexpected: Err(LoadError::Io(…)) carrying the NotFound error"),
     );
+}
+
+fn load_errors_say_what_went_wrong(_: &mut Ctx) {
+    let dir = TempDir::new("errtext");
+    let path = dir.join("never-saved.ckpt");
+    scenario(format!(
+        "the errors of Checkpoint::load({}) (no such file) and of from_bytes on: \"XXXX\\x02\\x00\", \
+         \"RITR\\x09\\x00\" (version 9), the first 5 bytes of a valid file, and a valid file \
+         with its last byte changed",
+        path.display()
+    ));
+    step("Checkpoint::load(missing)");
+    let mut errors: Vec<(String, LoadError)> = Vec::new();
+    match Checkpoint::load(&path) {
+        Ok(cp) => fail(format!("load of a missing file returned Ok({cp:?})")),
+        Err(e) => {
+            let source = std::error::Error::source(&e)
+                .and_then(|s| s.downcast_ref::<io::Error>())
+                .map(io::Error::kind);
+            expect_eq(
+                format!(
+                    "the kind of the io::Error that {e:?}.source() returns: LoadError::Io carries \
+                     the error of the failed read, and source() hands it on"
+                ),
+                source,
+                Some(io::ErrorKind::NotFound),
+            );
+            errors.push(("load of a missing file".into(), e));
+        }
+    }
+    let valid = Checkpoint::new("orders", 3).to_bytes();
+    let mut flipped = valid.clone();
+    if let Some(last) = flipped.last_mut() {
+        *last ^= 0x55;
+    }
+    for (what, bytes) in [
+        ("bad magic", b"XXXX\x02\x00".to_vec()),
+        ("version 9", b"RITR\x09\x00".to_vec()),
+        ("cut to 5 bytes", valid[..5].to_vec()),
+        ("last byte changed", flipped),
+    ] {
+        step(format!("Checkpoint::from_bytes({}) — {what}", hex(&bytes)));
+        match Checkpoint::from_bytes(&bytes) {
+            Ok(cp) => fail(format!(
+                "from_bytes of a damaged file ({what}) returned Ok({cp:?})"
+            )),
+            Err(e) => errors.push((what.into(), e)),
+        }
+    }
+    for (what, e) in &errors {
+        let text = e.to_string();
+        step(format!("{what}: {e:?} displays as {text:?}"));
+        expect(
+            !text.trim().is_empty(),
+            format!(
+                "the error of {what} ({e:?}) displays as an empty string; a LoadError should say \
+                 what went wrong"
+            ),
+        );
+    }
 }
 
 fn loaded_checkpoint_of_another_source_is_refused_on_restore(_: &mut Ctx) {

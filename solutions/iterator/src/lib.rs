@@ -210,11 +210,6 @@ impl<T: Clone> Iterator for ResumableIter<T> {
     fn next(&mut self) -> Option<T> {
         self.try_next().ok().flatten()
     }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.items.len() - self.offset;
-        (if self.paused { 0 } else { left }, Some(left))
-    }
 }
 
 /// Why an iterator operation was refused.
