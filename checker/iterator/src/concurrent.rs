@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 
 use syskata_kit::stress::run_threads;
-use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
+use syskata_kit::{checks, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::{Checkpoint, IterError, ResumableIter, SharedIter};
 use crate::support::{exactly_once, first_few};
@@ -378,7 +378,7 @@ fn pause_stops_every_consumer_until_resume(ctx: &mut Ctx) {
         if t == CONSUMERS {
             let mut samples = Vec::new();
             let began = std::time::Instant::now();
-            for c in 1..=CYCLES {
+            for (c, &delay) in delays.iter().enumerate().skip(1) {
                 if began.elapsed() > std::time::Duration::from_millis(400) {
                     // A loaded machine: stop here rather than run into the watchdog.
                     break;
@@ -391,7 +391,7 @@ fn pause_stops_every_consumer_until_resume(ctx: &mut Ctx) {
                 if quiet(usize::MAX) {
                     break;
                 }
-                for _ in 0..delays[c] {
+                for _ in 0..delay {
                     std::hint::spin_loop();
                 }
                 let before = it.offset();
