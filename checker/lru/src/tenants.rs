@@ -389,8 +389,12 @@ fn eviction_stays_fast_with_many_tenants(_: &mut Ctx) {
          same batch of 300 get(&t, &k) of stored entries and 300 put(new tenant, 0, v), each of \
          which must evict from the largest tenant. Finding that tenant must not scan all tenants",
     );
+    // 4,000 tenants each own a small map, so the large case misses the processor's caches more
+    // often: the reference reached 5.6x on a loaded machine, while a scan over the tenants is
+    // above 30x (32x more tenants).
     Scaling::new("put evicting from the largest tenant", 125, 4_000)
         .demanding("O(log tenants)")
+        .max_ratio(10.0)
         .run(
             |n| {
                 let n = n as u32;
