@@ -45,6 +45,54 @@ fn shared(accounts: &[(AccountId, Amount)]) -> SharedLedger {
     ledger
 }
 
+/// Deposits 1 into account `side` (opened here) `entries` times, so that `journal()` copies a long
+/// journal: a thread sampling it holds the journal's lock for a while, which makes a call that
+/// leaves the accounts' locks before it journals (or plans twice) lose its race far more often.
+fn lengthen_journal(ledger: &SharedLedger, side: AccountId, entries: usize) {
+    if ledger.open_account(side).is_err() {
+        fail(format!(
+            "set-up: open_account({side}) on a fresh SharedLedger must succeed"
+        ));
+    }
+    for _ in 0..entries {
+        if let Err(e) = ledger.deposit(side, 1) {
+            fail(format!("set-up: deposit({side}, 1) -> Err({e:?})"));
+        }
+    }
+    step(format!(
+        "set-up: {entries} deposits of 1 into account {side}, so the journal is long"
+    ));
+}
+
+/// Thread 0 of a sampled race: reads the journal while the other threads run and, when `check`
+/// is set, checks that the copy is dense (entry i is change i + 1) and that replaying it never
+/// overdraws (replaying is O(journal), so long journals are checked every few rounds).
+fn sample_journal(ledger: &SharedLedger, check: bool) {
+    let journal = ledger.journal();
+    if !check {
+        return;
+    }
+    if let Some((i, e)) = journal
+        .iter()
+        .enumerate()
+        .find(|(i, e)| e.tx != TxId(*i as u64 + 1))
+    {
+        fail(format!(
+            "a journal() taken while other threads were calling: entry #{i} is {e:?}, expected \
+             change id {:?}; the journal must stay dense at every moment",
+            TxId(i as u64 + 1)
+        ));
+    }
+    if let Err(why) = replay(&journal) {
+        fail(format!(
+            "a journal() taken while other threads were calling cannot be replayed: {why}\n\
+             Each call must journal its change while it still holds the locks it changed the \
+             balances under, or the journal's order can disagree with the order the balances \
+             changed."
+        ));
+    }
+}
+
 /// Compile-time check: the shared ledger can be shared between threads.
 fn assert_send_sync<T: Send + Sync>() {}
 
@@ -186,16 +234,18 @@ fn opposite_direction_transfers_do_not_deadlock(_: &mut Ctx) {
 
 fn concurrent_transfers_lose_no_update_and_keep_a_valid_journal(ctx: &mut Ctx) {
     scenario(format!(
-        "6 accounts holding 10 000 each; {THREADS} threads make random transfers at the same moments \
-         (amounts 1–600, so some are refused) between random pairs, both directions mixed, in batches \
+        "6 accounts holding 1 000 each; {} threads make random transfers at the same moments \
+         (amounts 1–600, so many are refused) between random pairs, both directions mixed, while \
+         another thread reads journal() (each copy must replay without overdrawing), in batches \
          of {PER_BATCH} per thread run by fresh threads.\n\
          After each batch every balance must equal its start plus what the successful transfers \
-         brought in minus what they took out (the total stays 60 000); at the end, replaying \
-         journal() in order must never overdraw and must end at the same balances."
+         brought in minus what they took out (the total stays 6 000); at the end, replaying \
+         journal() in order must never overdraw and must end at the same balances.",
+        THREADS - 1
     ));
-    let accounts: Vec<(AccountId, Amount)> = (1..=6).map(|a| (a, 10_000)).collect();
+    let accounts: Vec<(AccountId, Amount)> = (1..=6).map(|a| (a, 1_000)).collect();
     let ledger = shared(&accounts);
-    let mut expected: BTreeMap<AccountId, i128> = (1..=6).map(|a| (a, 10_000)).collect();
+    let mut expected: BTreeMap<AccountId, i128> = (1..=6).map(|a| (a, 1_000)).collect();
     let mut ids = HashSet::new();
     let rng = ctx.rng();
     step("phase: random concurrent transfers");
@@ -214,11 +264,15 @@ fn concurrent_transfers_lose_no_update_and_keep_a_valid_journal(ctx: &mut Ctx) {
                 .collect()
         },
         |planned, i, k| {
+            if i == 0 {
+                sample_journal(&ledger, true);
+                return None;
+            }
             let (from, to, amount) = planned[i][k];
-            (from, to, amount, ledger.transfer(from, to, amount))
+            Some((from, to, amount, ledger.transfer(from, to, amount)))
         },
         |_, answers| {
-            for (from, to, amount, result) in answers.into_iter().flatten() {
+            for (from, to, amount, result) in answers.into_iter().flatten().flatten() {
                 match result {
                     Ok(tx) => {
                         *expected.entry(from).or_default() -= i128::from(amount);
@@ -234,7 +288,7 @@ fn concurrent_transfers_lose_no_update_and_keep_a_valid_journal(ctx: &mut Ctx) {
             for (&a, &want) in &expected {
                 expect_eq(
                     format!(
-                        "balance({a}) after {} successful transfers: 10 000 plus what they brought in, minus what they took out",
+                        "balance({a}) after {} successful transfers: 1 000 plus what they brought in, minus what they took out",
                         ids.len()
                     ),
                     ledger.balance(a).map(i128::from),
@@ -260,22 +314,26 @@ fn concurrent_transfers_lose_no_update_and_keep_a_valid_journal(ctx: &mut Ctx) {
     }
 }
 
+/// Rounds per batch of the sampled races (one fresh account, transfer or key per round).
+const ROUNDS: usize = PER_BATCH;
+
 fn concurrent_withdrawals_never_overdraw(_: &mut Ctx) {
     scenario(format!(
-        "round after round, a fresh account is opened holding 1, 2 or 3; then {THREADS} threads \
-         call withdraw(account, 1) on it at the same instant ({PER_BATCH} rounds per batch of \
-         fresh threads, many batches).\n\
+        "round after round, a fresh account is opened holding 1 (every fourth round 2); then \
+         {THREADS} threads call withdraw(account, 1) on it at the same instant ({ROUNDS} rounds \
+         per batch of fresh threads, many batches).\n\
          Checking the balance and debiting it must be one step: exactly as many withdrawals as the \
          balance allows succeed, the others get InsufficientFunds, and the account ends at 0."
     ));
     let ledger = shared(&[]);
-    let account = |batch: usize, k: usize| (1_000 + batch * PER_BATCH + k) as AccountId;
-    let funds = |k: usize| (1 + k % 3) as Amount;
+    let account = |batch: usize, k: usize| (1_000 + batch * ROUNDS + k) as AccountId;
+    // Mostly 1: then any two threads that both pass the funds check before either debits break it.
+    let funds = |k: usize| 1 + Amount::from(k % 4 == 3);
     step("phase: concurrent withdrawals, one fresh account per round");
     race(
-        PER_BATCH,
+        ROUNDS,
         |batch| {
-            for k in 0..PER_BATCH {
+            for k in 0..ROUNDS {
                 let a = account(batch, k);
                 if let Err(e) = ledger
                     .open_account(a)
@@ -323,7 +381,7 @@ fn concurrent_duplicates_of_one_key_apply_once(_: &mut Ctx) {
     scenario(format!(
         "account 1 holds 1; {THREADS} threads send execute(key, Deposit {{ account: 1, amount: 1 }}) with the same key \
          at the same moment (a client retrying through several gateways), key after key, in batches of \
-         {PER_BATCH} keys run by fresh threads.\n\
+         {ROUNDS} keys run by fresh threads.\n\
          Each key must apply once and every caller must get that one outcome: checking the key and \
          claiming it must be one step, and a duplicate that arrives while the first is still running \
          must wait for its outcome."
@@ -336,7 +394,7 @@ fn concurrent_duplicates_of_one_key_apply_once(_: &mut Ctx) {
     };
     let mut keys = 0;
     let batches = race(
-        PER_BATCH,
+        ROUNDS,
         |batch| batch,
         |batch, _, k| ledger.execute(&format!("dup-{batch}-{k}"), deposit.clone()),
         |batch, answers| {
@@ -348,7 +406,7 @@ fn concurrent_duplicates_of_one_key_apply_once(_: &mut Ctx) {
                     ),
                 );
             }
-            keys += PER_BATCH;
+            keys += ROUNDS;
             expect_eq(
                 format!("balance(1) after batch {batch}: 1 + one deposit of 1 for each of the {keys} keys so far"),
                 ledger.balance(1),
@@ -419,30 +477,41 @@ fn concurrent_different_requests_under_one_key_let_exactly_one_through(_: &mut C
 
 fn concurrent_reversals_of_one_transfer_apply_once(_: &mut Ctx) {
     scenario(format!(
-        "account 1 holds 10 000 000, account 2 holds 1; in each batch, {PER_BATCH} transfers of 1–{PER_BATCH} \
-         from 1 to 2, then, transfer after transfer, {THREADS} threads call reverse on it at once.\n\
-         Exactly one reversal per transfer succeeds; the others get AlreadyReversed."
+        "account 1 holds 10 000 000, account 2 holds 1; in each batch, {ROUNDS} transfers of 1–{ROUNDS} \
+         from 1 to 2, then, transfer after transfer, {} threads call reverse on it at once while \
+         another thread reads journal().\n\
+         Exactly one reversal per transfer succeeds; the others get AlreadyReversed.",
+        THREADS - 1
     ));
     let ledger = shared(&[(1, 10_000_000), (2, 1)]);
+    lengthen_journal(&ledger, 999, 1_000);
     step("phase: concurrent reversals of each transfer");
     race(
-        PER_BATCH,
+        ROUNDS,
         |_| -> Vec<TxId> {
-            (1..=PER_BATCH as Amount)
+            (1..=ROUNDS as Amount)
                 .map(|x| ledger.transfer(1, 2, x).unwrap_or(TxId(0)))
                 .collect()
         },
-        |transfers, _, k| ledger.reverse(transfers[k]),
+        |transfers, i, k| {
+            if i == 0 {
+                sample_journal(&ledger, k % 16 == 15);
+                None
+            } else {
+                Some(ledger.reverse(transfers[k]))
+            }
+        },
         |transfers, answers| {
-            for (per_thread, &tx) in answers.iter().zip(transfers) {
+            for (per_thread, &tx) in answers.into_iter().zip(transfers) {
+                let per_thread: Vec<_> = per_thread.into_iter().flatten().collect();
                 let ok = per_thread.iter().filter(|r| r.is_ok()).count();
                 let already = per_thread
                     .iter()
                     .filter(|r| **r == Err(LedgerError::AlreadyReversed(tx)))
                     .count();
                 expect(
-                    ok == 1 && already == THREADS - 1,
-                    format!("reverse({tx:?}) from {THREADS} threads: one success and AlreadyReversed for the rest; got {per_thread:?}"),
+                    ok == 1 && already == THREADS - 2,
+                    format!("reverse({tx:?}) from {} threads: one success and AlreadyReversed for the rest; got {per_thread:?}", THREADS - 1),
                 );
             }
             expect_eq(
