@@ -31,6 +31,7 @@ pub fn stage() -> Stage {
             length_fields_claiming_more_than_is_there_are_errors,
             missing_file_is_an_error,
             load_errors_say_what_went_wrong,
+            save_and_load_take_a_bare_file_name,
             loaded_checkpoint_of_another_source_is_refused_on_restore,
         ],
     }
@@ -901,6 +902,41 @@ fn missing_file_is_an_error(_: &mut Ctx) {
     expect(
         matches!(got, Err(LoadError::Io(_))),
         format!("load of a missing file returned {got:?}\nexpected: Err(LoadError::Io(…)) carrying the NotFound error"),
+    );
+}
+
+fn save_and_load_take_a_bare_file_name(_: &mut Ctx) {
+    let dir = TempDir::new("relative");
+    scenario(format!(
+        "the current directory is {}; Checkpoint::new(\"orders\", 4).save(\"job.ckpt\") — a bare \
+         file name, relative to the current directory — then Checkpoint::load(\"job.ckpt\")\n\
+         A bare name's parent is the empty path: the save must treat it as the current \
+         directory (\".\") wherever it needs the directory, e.g. to sync it after the rename.",
+        dir.path().display()
+    ));
+    if let Err(e) = std::env::set_current_dir(dir.path()) {
+        fail(format!(
+            "the checker cannot enter {}: {e}",
+            dir.path().display()
+        ));
+    }
+    let cp = Checkpoint::new("orders", 4);
+    step("Checkpoint::new(\"orders\", 4).save(\"job.ckpt\")");
+    expect_eq(
+        "save(\"job.ckpt\") with a relative, bare file name",
+        cp.save("job.ckpt").map_err(|e| e.to_string()),
+        Ok(()),
+    );
+    step("Checkpoint::load(\"job.ckpt\")");
+    expect_eq(
+        "load(\"job.ckpt\")",
+        Checkpoint::load("job.ckpt").ok(),
+        Some(cp),
+    );
+    expect_eq(
+        "the directory's entries after the save",
+        dir.entries(),
+        vec!["job.ckpt".to_string()],
     );
 }
 
