@@ -100,14 +100,11 @@ impl RuleMap {
     /// Returns the rules that name `check` of `stage`, deterministic ones first.
     pub fn rules_of<'a>(&'a self, drill: &Drill, stage: &str, check: &str) -> Vec<&'a Rule> {
         let names = |list: &'a [String], rule: &Rule| {
-            list.iter()
-                .any(|c| resolve(drill, &rule.stage, c).is_some_and(|(s, n)| s == stage && n == check))
+            list.iter().any(|c| {
+                resolve(drill, &rule.stage, c).is_some_and(|(s, n)| s == stage && n == check)
+            })
         };
-        let mut out: Vec<&Rule> = self
-            .rules
-            .iter()
-            .filter(|r| names(&r.checks, r))
-            .collect();
+        let mut out: Vec<&Rule> = self.rules.iter().filter(|r| names(&r.checks, r)).collect();
         out.extend(self.rules.iter().filter(|r| names(&r.random, r)));
         out
     }
@@ -129,7 +126,10 @@ pub fn in_prompt_words(root: &Path, drill: &Drill, results: &mut [CheckResult]) 
         return;
     }
     let mut prompts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for r in results.iter_mut().filter(|r| !r.passed() && r.status != "skipped") {
+    for r in results
+        .iter_mut()
+        .filter(|r| !r.passed() && r.status != "skipped")
+    {
         let rules = map.rules_of(drill, &r.stage, &r.check);
         let Some(first) = rules.first() else { continue };
         let mut bullets: Vec<String> = Vec::new();
@@ -139,7 +139,9 @@ pub fn in_prompt_words(root: &Path, drill: &Drill, results: &mut [CheckResult]) 
                     .stages
                     .iter()
                     .find(|s| s.slug == rule.stage)
-                    .and_then(|s| std::fs::read_to_string(crate::catalog::prompt_path(root, drill, s)).ok())
+                    .and_then(|s| {
+                        std::fs::read_to_string(crate::catalog::prompt_path(root, drill, s)).ok()
+                    })
                     .map(|raw| stated(&prompt_only(&raw)))
                     .unwrap_or_default()
             });
@@ -239,7 +241,12 @@ pub struct Audit {
 
 /// Proves `map` complete against the drill's prompts (`prompts[i]` is stage i's prompt, debrief
 /// excluded) and the checks the suite registers (`listed`: `(stage, check)` pairs).
-pub fn audit(drill: &Drill, map: &RuleMap, prompts: &[String], listed: &[(String, String)]) -> Audit {
+pub fn audit(
+    drill: &Drill,
+    map: &RuleMap,
+    prompts: &[String],
+    listed: &[(String, String)],
+) -> Audit {
     let mut audit = Audit {
         rules: map.rules.len(),
         checks: listed.len(),
@@ -413,7 +420,10 @@ checks = ["get_returns"]
         assert_eq!(a.problems, Vec::<String>::new());
         assert_eq!((a.rules, a.bullets, a.checks), (4, 4, 3));
         assert_eq!(m.dimension_of(&d, "one", "zero"), Some(Dimension::EdgeCase));
-        assert_eq!(m.dimension_of(&d, "one", "model"), Some(Dimension::EdgeCase));
+        assert_eq!(
+            m.dimension_of(&d, "one", "model"),
+            Some(Dimension::EdgeCase)
+        );
         assert_eq!(m.dimension_of(&d, "one", "nope"), None);
     }
 
@@ -421,27 +431,70 @@ checks = ["get_returns"]
     fn an_unquoted_bullet_an_orphan_check_and_a_missing_check_are_problems() {
         let d = drill();
         let m = map(&COMPLETE.replace("quote = \"nested one\"", "quote = \"Capacity 0 stores\""));
-        let checks = listed(&[("one", "get_returns"), ("one", "zero"), ("one", "model"), ("one", "orphan")]);
+        let checks = listed(&[
+            ("one", "get_returns"),
+            ("one", "zero"),
+            ("one", "model"),
+            ("one", "orphan"),
+        ]);
         let a = audit(&d, &m, &[PROMPT.into(), String::new()], &checks);
-        assert!(a.problems.iter().any(|p| p.contains("states \"nested one\"")), "{:?}", a.problems);
-        assert!(a.problems.iter().any(|p| p.contains("one::orphan serves no rule")), "{:?}", a.problems);
+        assert!(
+            a.problems
+                .iter()
+                .any(|p| p.contains("states \"nested one\"")),
+            "{:?}",
+            a.problems
+        );
+        assert!(
+            a.problems
+                .iter()
+                .any(|p| p.contains("one::orphan serves no rule")),
+            "{:?}",
+            a.problems
+        );
 
-        let m = map(&COMPLETE.replace("checks = [\"zero\"]\nrandom", "checks = [\"gone\"]\nrandom"));
+        let m =
+            map(&COMPLETE.replace("checks = [\"zero\"]\nrandom", "checks = [\"gone\"]\nrandom"));
         let a = audit(&d, &m, &[PROMPT.into(), String::new()], &checks[..3]);
-        assert!(a.problems.iter().any(|p| p.contains("\"gone\" is not a check")), "{:?}", a.problems);
+        assert!(
+            a.problems
+                .iter()
+                .any(|p| p.contains("\"gone\" is not a check")),
+            "{:?}",
+            a.problems
+        );
     }
 
     #[test]
     fn a_rule_backed_only_by_a_random_check_or_quoting_nothing_is_a_problem() {
         let d = drill();
         let m = map(&COMPLETE
-            .replace("checks = [\"zero\"]\nrandom = [\"model\"]", "checks = []\nrandom = [\"model\", \"zero\"]")
+            .replace(
+                "checks = [\"zero\"]\nrandom = [\"model\"]",
+                "checks = []\nrandom = [\"model\", \"zero\"]",
+            )
             .replace("an empty   cache", "a full cache"));
         let checks = listed(&[("one", "get_returns"), ("one", "zero"), ("one", "model")]);
         let a = audit(&d, &m, &[PROMPT.into(), String::new()], &checks);
-        assert!(a.problems.iter().any(|p| p.contains("no deterministic check")), "{:?}", a.problems);
-        assert!(a.problems.iter().any(|p| p.contains("not in a bullet")), "{:?}", a.problems);
-        assert!(a.problems.iter().any(|p| p.contains("states \"an empty cache\"")), "{:?}", a.problems);
+        assert!(
+            a.problems
+                .iter()
+                .any(|p| p.contains("no deterministic check")),
+            "{:?}",
+            a.problems
+        );
+        assert!(
+            a.problems.iter().any(|p| p.contains("not in a bullet")),
+            "{:?}",
+            a.problems
+        );
+        assert!(
+            a.problems
+                .iter()
+                .any(|p| p.contains("states \"an empty cache\"")),
+            "{:?}",
+            a.problems
+        );
     }
 
     #[test]

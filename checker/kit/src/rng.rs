@@ -69,7 +69,12 @@ impl Rng {
         if lo >= hi || self.chance(50) {
             return if lo >= hi { lo } else { self.range(lo, hi) };
         }
-        let mut edges = vec![lo, lo.saturating_add(1).min(hi), hi.saturating_sub(1).max(lo), hi];
+        let mut edges = vec![
+            lo,
+            lo.saturating_add(1).min(hi),
+            hi.saturating_sub(1).max(lo),
+            hi,
+        ];
         for bit in [8u32, 16, 31, 32, 53, 63] {
             let p = 1u64 << bit;
             for v in [p - 1, p, p.saturating_add(1)] {
@@ -147,7 +152,9 @@ mod tests {
     #[test]
     fn edgy_signed_numbers_stay_in_range_and_hit_zero_and_the_ends() {
         let mut rng = Rng::new(9);
-        let draws: Vec<i64> = (0..2000).map(|_| rng.edgy_i64(i64::MIN, i64::MAX)).collect();
+        let draws: Vec<i64> = (0..2000)
+            .map(|_| rng.edgy_i64(i64::MIN, i64::MAX))
+            .collect();
         for edge in [i64::MIN, i64::MAX, 0, -1, 1] {
             assert!(draws.contains(&edge), "never drew {edge}");
         }
@@ -160,6 +167,8 @@ mod tests {
         let draws: Vec<String> = (0..500).map(|_| rng.edgy_text(6)).collect();
         assert!(draws.iter().any(String::is_empty));
         assert!(draws.iter().any(|s| !s.is_ascii()));
-        assert!(draws.iter().any(|s| s.len() > 1 && s.bytes().all(|b| b.is_ascii_lowercase())));
+        assert!(draws
+            .iter()
+            .any(|s| s.len() > 1 && s.bytes().all(|b| b.is_ascii_lowercase())));
     }
 }

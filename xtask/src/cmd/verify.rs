@@ -413,7 +413,10 @@ fn check_mutation(root: &Path, drill: &Drill) -> Result<String> {
     let m: Mutation =
         toml::from_str(&text).with_context(|| format!("cannot parse {}", path.display()))?;
     if m.command.trim().is_empty() || m.date.trim().is_empty() {
-        bail!("{}: `command` and `date` say how the figures were made", path.display());
+        bail!(
+            "{}: `command` and `date` say how the figures were made",
+            path.display()
+        );
     }
     if m.killed + m.survivors.len() != m.viable {
         bail!(
@@ -443,7 +446,11 @@ fn check_mutation(root: &Path, drill: &Drill) -> Result<String> {
     }
     let judged = m.viable - equivalent;
     let killed = m.killed + killed_since;
-    let score = if judged == 0 { 1.0 } else { killed as f64 / judged as f64 };
+    let score = if judged == 0 {
+        1.0
+    } else {
+        killed as f64 / judged as f64
+    };
     let sample = m
         .sample
         .as_deref()
