@@ -52,8 +52,8 @@ fn every_item_goes_to_exactly_one_consumer(_: &mut Ctx) {
     require_send_sync::<SharedIter<u64>>();
     require_send_sync::<SharedIter<String>>();
 
-    const N: u64 = 150_000;
-    const ROUNDS: u64 = 3;
+    const N: u64 = 200_000;
+    const ROUNDS: u64 = 4;
     for round in 1..=ROUNDS {
         scenario(format!(
             "round {round} of {ROUNDS}: it = SharedIter::new(\"events\", 0..{N}); {THREADS} threads start \
