@@ -8,7 +8,8 @@ use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::{AccountId, Amount, LedgerError, Request, SharedLedger, TxId};
 use crate::support::{
-    against_model, race, random_keyed, random_op, replay, request, Model, Op, PER_BATCH, THREADS,
+    against_model, race, race_with, random_keyed, random_op, replay, request, Model, Op, PER_BATCH,
+    THREADS,
 };
 
 /// Returns the checks of stage concurrent.
@@ -241,7 +242,7 @@ fn concurrent_transfers_lose_no_update_and_keep_a_valid_journal(ctx: &mut Ctx) {
          After each batch every balance must equal its start plus what the successful transfers \
          brought in minus what they took out (the total stays 6 000); at the end, replaying \
          journal() in order must never overdraw and must end at the same balances.",
-        THREADS - 1
+        DUPLICATES - 1
     ));
     let accounts: Vec<(AccountId, Amount)> = (1..=6).map(|a| (a, 1_000)).collect();
     let ledger = shared(&accounts);
@@ -249,10 +250,11 @@ fn concurrent_transfers_lose_no_update_and_keep_a_valid_journal(ctx: &mut Ctx) {
     let mut ids = HashSet::new();
     let rng = ctx.rng();
     step("phase: random concurrent transfers");
-    race(
+    race_with(
+        DUPLICATES,
         PER_BATCH,
         |_| -> Vec<Vec<(AccountId, AccountId, Amount)>> {
-            (0..THREADS)
+            (0..DUPLICATES)
                 .map(|_| {
                     (0..PER_BATCH)
                         .map(|_| {
@@ -320,7 +322,7 @@ const ROUNDS: usize = PER_BATCH;
 fn concurrent_withdrawals_never_overdraw(_: &mut Ctx) {
     scenario(format!(
         "round after round, a fresh account is opened holding 1 (every fourth round 2); then \
-         {THREADS} threads call withdraw(account, 1) on it at the same instant ({ROUNDS} rounds \
+         {DUPLICATES} threads call withdraw(account, 1) on it at the same instant ({ROUNDS} rounds \
          per batch of fresh threads, many batches).\n\
          Checking the balance and debiting it must be one step: exactly as many withdrawals as the \
          balance allows succeed, the others get InsufficientFunds, and the account ends at 0."
@@ -330,7 +332,8 @@ fn concurrent_withdrawals_never_overdraw(_: &mut Ctx) {
     // Mostly 1: then any two threads that both pass the funds check before either debits break it.
     let funds = |k: usize| 1 + Amount::from(k % 4 == 3);
     step("phase: concurrent withdrawals, one fresh account per round");
-    race(
+    race_with(
+        DUPLICATES,
         ROUNDS,
         |batch| {
             for k in 0..ROUNDS {
@@ -362,7 +365,7 @@ fn concurrent_withdrawals_never_overdraw(_: &mut Ctx) {
                 }
                 if succeeded != funds(k) as usize || ledger.balance(a) != Some(0) {
                     fail(format!(
-                        "account {a} held {} and {THREADS} threads called withdraw({a}, 1) at the \
+                        "account {a} held {} and {DUPLICATES} threads called withdraw({a}, 1) at the \
                          same instant\nexpected: {} successes and balance 0\n     got: {succeeded} \
                          successes ({round:?}) and balance {:?}\nTwo withdrawals both passed the \
                          funds check before either debited: check and debit must happen under \
@@ -377,9 +380,13 @@ fn concurrent_withdrawals_never_overdraw(_: &mut Ctx) {
     );
 }
 
+/// Threads meeting in the races with the narrowest windows (one key, one account or one
+/// transfer per round): more callers at once make a window far likelier to be hit.
+const DUPLICATES: usize = 2 * THREADS;
+
 fn concurrent_duplicates_of_one_key_apply_once(_: &mut Ctx) {
     scenario(format!(
-        "account 1 holds 1; {THREADS} threads send execute(key, Deposit {{ account: 1, amount: 1 }}) with the same key \
+        "account 1 holds 1; {DUPLICATES} threads send execute(key, Deposit {{ account: 1, amount: 1 }}) with the same key \
          at the same moment (a client retrying through several gateways), key after key, in batches of \
          {ROUNDS} keys run by fresh threads.\n\
          Each key must apply once and every caller must get that one outcome: checking the key and \
@@ -393,7 +400,8 @@ fn concurrent_duplicates_of_one_key_apply_once(_: &mut Ctx) {
         amount: 1,
     };
     let mut keys = 0;
-    let batches = race(
+    let batches = race_with(
+        DUPLICATES,
         ROUNDS,
         |batch| batch,
         |batch, _, k| ledger.execute(&format!("dup-{batch}-{k}"), deposit.clone()),
@@ -481,12 +489,13 @@ fn concurrent_reversals_of_one_transfer_apply_once(_: &mut Ctx) {
          from 1 to 2, then, transfer after transfer, {} threads call reverse on it at once while \
          another thread reads journal().\n\
          Exactly one reversal per transfer succeeds; the others get AlreadyReversed.",
-        THREADS - 1
+        DUPLICATES - 1
     ));
     let ledger = shared(&[(1, 10_000_000), (2, 1)]);
     lengthen_journal(&ledger, 999, 1_000);
     step("phase: concurrent reversals of each transfer");
-    race(
+    race_with(
+        DUPLICATES,
         ROUNDS,
         |_| -> Vec<TxId> {
             (1..=ROUNDS as Amount)
@@ -510,8 +519,8 @@ fn concurrent_reversals_of_one_transfer_apply_once(_: &mut Ctx) {
                     .filter(|r| **r == Err(LedgerError::AlreadyReversed(tx)))
                     .count();
                 expect(
-                    ok == 1 && already == THREADS - 2,
-                    format!("reverse({tx:?}) from {} threads: one success and AlreadyReversed for the rest; got {per_thread:?}", THREADS - 1),
+                    ok == 1 && already == DUPLICATES - 2,
+                    format!("reverse({tx:?}) from {} threads: one success and AlreadyReversed for the rest; got {per_thread:?}", DUPLICATES - 1),
                 );
             }
             expect_eq(

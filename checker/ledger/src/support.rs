@@ -361,6 +361,18 @@ pub const MIN_BATCHES: usize = 10;
 /// then by thread. Returns how many batches ran.
 pub fn race<D: Sync, T: Send>(
     per_batch: usize,
+    prepare: impl FnMut(usize) -> D,
+    call: impl Fn(&D, usize, usize) -> T + Sync,
+    judge: impl FnMut(&D, Vec<Vec<T>>),
+) -> usize {
+    race_with(THREADS, per_batch, prepare, call, judge)
+}
+
+/// [`race`] with `threads` threads instead of [`THREADS`]: more callers meeting at once make a
+/// narrow window (a check and a claim in two lock sections) far likelier to be hit.
+pub fn race_with<D: Sync, T: Send>(
+    threads: usize,
+    per_batch: usize,
     mut prepare: impl FnMut(usize) -> D,
     call: impl Fn(&D, usize, usize) -> T + Sync,
     mut judge: impl FnMut(&D, Vec<Vec<T>>),
@@ -369,8 +381,8 @@ pub fn race<D: Sync, T: Send>(
     let mut batch = 0;
     while batch < MIN_BATCHES || started.elapsed() < RACE_TIME {
         let data = prepare(batch);
-        let barrier = SpinBarrier::new(THREADS);
-        let by_thread: Vec<Vec<T>> = run_threads(THREADS, |i| {
+        let barrier = SpinBarrier::new(threads);
+        let by_thread: Vec<Vec<T>> = run_threads(threads, |i| {
             (0..per_batch)
                 .map(|k| {
                     barrier.wait(k);
