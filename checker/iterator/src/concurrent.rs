@@ -494,7 +494,7 @@ fn rapid_pauses_while_consuming(ctx: &mut Ctx) {
         PHASE.as_millis()
     ));
     let it = events(N);
-    let spins: Vec<u64> = (0..1_024).map(|_| ctx.rng().below(16)).collect();
+    let spins: Vec<u64> = (0..1_024).map(|_| 64 + ctx.rng().below(256)).collect();
     let stop = AtomicBool::new(false);
     step("phase: rapid pause/resume pairs while the consumers pull");
     let results = run_threads(CONSUMERS + 1, |t| {
