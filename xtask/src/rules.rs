@@ -157,9 +157,9 @@ pub fn in_prompt_words(root: &Path, drill: &Drill, results: &mut [CheckResult]) 
         }
         bullets.truncate(2);
         let head = format!(
-            "rule: {} [{}]",
-            bullets.join("\n      "),
-            first.dimension.name().replace('_', " ")
+            "rule [{}]: {}",
+            first.dimension.name().replace('_', " "),
+            bullets.join("\n  and: ")
         );
         let rest = match r.message.split_once('\n') {
             Some((line, rest)) if line.starts_with("rule: ") => rest.to_owned(),
@@ -495,6 +495,35 @@ checks = ["get_returns"]
             "{:?}",
             a.problems
         );
+    }
+
+    #[test]
+    fn a_failing_check_is_explained_by_its_prompt_bullets_and_dimension() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("checker/d")).unwrap();
+        std::fs::create_dir_all(dir.path().join("prompts/d")).unwrap();
+        std::fs::write(dir.path().join("checker/d/rules.toml"), COMPLETE).unwrap();
+        std::fs::write(dir.path().join("prompts/d/one.md"), PROMPT).unwrap();
+        let result = |check: &str, status: &str| CheckResult {
+            stage: "one".into(),
+            check: check.into(),
+            status: status.into(),
+            elapsed_ms: 1,
+            seed: 1,
+            message: format!("rule: {check}\nexpected: 1"),
+        };
+        let mut results = vec![
+            result("zero", "fail"),
+            result("get_returns", "pass"),
+            result("other", "fail"),
+        ];
+        in_prompt_words(dir.path(), &drill(), &mut results);
+        assert_eq!(
+            results[0].message,
+            "rule [edge case]: Capacity 0 stores nothing.\n  and: nested one\nexpected: 1"
+        );
+        assert_eq!(results[1].message, "rule: get_returns\nexpected: 1");
+        assert_eq!(results[2].message, "rule: other\nexpected: 1");
     }
 
     #[test]
