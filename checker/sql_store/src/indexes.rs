@@ -41,6 +41,9 @@ const SMALL: usize = 512;
 const LARGE: usize = 16_384;
 
 /// Keys present in both table sizes, spread out.
+/// A timed spelling of an indexed statement: its phase, what it probes, and the statement for a key.
+type IndexProbe = (&'static str, &'static str, fn(usize) -> String);
+
 fn keys() -> impl Iterator<Item = usize> {
     (0..12).map(|i| (i * 61 + 7) % SMALL)
 }
@@ -74,73 +77,46 @@ fn indexed_equality_lookups_are_sub_linear(_: &mut Ctx) {
         vec![vec![Val::Text("v1234".to_owned())]],
         "row k = 1234 has v = 'v1234'",
     );
-    step("phase: timing indexed SELECTs");
-    Scaling::new(
-        "SELECT … WHERE k = <constant> on an indexed column",
-        SMALL,
-        LARGE,
-    )
-    .demanding("O(log n)")
-    .max_ratio(5.0)
-    .run(pick, |db| {
-        for key in keys() {
-            let _ = db.execute(&format!("SELECT v FROM items WHERE k = {key}"));
-        }
-    });
-    step("phase: timing indexed SELECTs with the literal on the left");
-    Scaling::new(
-        "SELECT … WHERE <constant> = k (literal first) on an indexed column",
-        SMALL,
-        LARGE,
-    )
-    .demanding("O(log n)")
-    .max_ratio(5.0)
-    .run(pick, |db| {
-        for key in keys() {
-            let _ = db.execute(&format!("SELECT v FROM items WHERE {key} = k"));
-        }
-    });
-    step("phase: timing indexed SELECTs whose equality is AND-ed after another condition");
-    Scaling::new(
-        "SELECT … WHERE v <> 'none' AND k = <constant> on an indexed column",
-        SMALL,
-        LARGE,
-    )
-    .demanding("O(log n)")
-    .max_ratio(5.0)
-    .run(pick, |db| {
-        for key in keys() {
-            let _ = db.execute(&format!(
-                "SELECT v FROM items WHERE v <> 'none' AND k = {key}"
-            ));
-        }
-    });
-    step("phase: timing indexed UPDATEs");
-    Scaling::new(
-        "UPDATE … WHERE k = <constant> on an indexed column",
-        SMALL,
-        LARGE,
-    )
-    .demanding("O(log n)")
-    .max_ratio(5.0)
-    .run(pick, |db| {
-        for key in keys() {
-            let _ = db.execute(&format!("UPDATE items SET v = 'u{key}' WHERE k = {key}"));
-        }
-    });
-    step("phase: timing indexed UPDATEs with the literal on the left");
-    Scaling::new(
-        "UPDATE … WHERE <constant> = k (literal first) on an indexed column",
-        SMALL,
-        LARGE,
-    )
-    .demanding("O(log n)")
-    .max_ratio(5.0)
-    .run(pick, |db| {
-        for key in keys() {
-            let _ = db.execute(&format!("UPDATE items SET v = 'u{key}' WHERE {key} = k"));
-        }
-    });
+    // Every spelling a learner's planner could miss: the literal on either side, the equality
+    // AND-ed after another condition, and UPDATE as well as SELECT.
+    let probes: [IndexProbe; 5] = [
+        (
+            "phase: timing indexed SELECTs",
+            "SELECT … WHERE k = <constant> on an indexed column",
+            |key| format!("SELECT v FROM items WHERE k = {key}"),
+        ),
+        (
+            "phase: timing indexed SELECTs with the literal on the left",
+            "SELECT … WHERE <constant> = k (literal first) on an indexed column",
+            |key| format!("SELECT v FROM items WHERE {key} = k"),
+        ),
+        (
+            "phase: timing indexed SELECTs whose equality is AND-ed after another condition",
+            "SELECT … WHERE v <> 'none' AND k = <constant> on an indexed column",
+            |key| format!("SELECT v FROM items WHERE v <> 'none' AND k = {key}"),
+        ),
+        (
+            "phase: timing indexed UPDATEs",
+            "UPDATE … WHERE k = <constant> on an indexed column",
+            |key| format!("UPDATE items SET v = 'u{key}' WHERE k = {key}"),
+        ),
+        (
+            "phase: timing indexed UPDATEs with the literal on the left",
+            "UPDATE … WHERE <constant> = k (literal first) on an indexed column",
+            |key| format!("UPDATE items SET v = 'u{key}' WHERE {key} = k"),
+        ),
+    ];
+    for (phase, what, statement) in probes {
+        step(phase);
+        Scaling::new(what, SMALL, LARGE)
+            .demanding("O(log n)")
+            .max_ratio(5.0)
+            .run(pick, |db| {
+                for key in keys() {
+                    let _ = db.execute(&statement(key));
+                }
+            });
+    }
     step("phase: checking an indexed UPDATE's effect");
     expect_rows(
         &mut large.borrow_mut(),
