@@ -87,6 +87,20 @@ impl App {
         Ok((prompt.to_owned(), debrief.map(str::to_owned)))
     }
 
+    /// Announces that stage `index` is unlocked and prints its prompt.
+    pub fn print_unlocked(&self, drill: &Drill, index: usize) -> Result<()> {
+        println!(
+            "{}\n",
+            format!(
+                "Unlocked: stage {} — {}",
+                index + 1,
+                drill.stages[index].title
+            )
+            .bold()
+        );
+        self.print_prompt(drill, index)
+    }
+
     /// Prints a stage's prompt and where to work.
     pub fn print_prompt(&self, drill: &Drill, index: usize) -> Result<()> {
         let (prompt, _) = self.prompt_parts(drill, index)?;

@@ -239,16 +239,7 @@ pub fn grade(app: &App, mut round: Round, advance: bool, seed: Option<u64>) -> R
     );
     match state::current_stage(drill, &round.progress()) {
         Some(next) => {
-            println!(
-                "{}\n",
-                format!(
-                    "Unlocked: stage {} — {}",
-                    next + 1,
-                    drill.stages[next].title
-                )
-                .bold()
-            );
-            app.print_prompt(drill, next)?;
+            app.print_unlocked(drill, next)?;
             app.prewarm(drill, next);
             Ok(ExitCode::SUCCESS)
         }

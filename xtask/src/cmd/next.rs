@@ -86,16 +86,7 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     }
     match state::current_stage(drill, &progress.drill(&drill.name)) {
         Some(next) => {
-            println!(
-                "{}\n",
-                format!(
-                    "Unlocked: stage {} — {}",
-                    next + 1,
-                    drill.stages[next].title
-                )
-                .bold()
-            );
-            app.print_prompt(drill, next)?;
+            app.print_unlocked(drill, next)?;
         }
         None => println!("{}", complete_message(app, &progress, &drill.name)),
     }
