@@ -10,10 +10,13 @@
 //! - [`rng`]: a small seeded generator (the seed is printed on every failure);
 //! - [`model`]: model-based random operation sequences against a simple reference model;
 //! - [`probe`]: scaling probes that fail O(n) where O(1) or O(log n) is required;
-//! - [`stress`]: threads released together, with invariants checked afterwards.
+//! - [`stress`]: threads released together, with invariants checked afterwards;
+//! - [`linearizability`]: histories of calls recorded from many threads, checked against a sequential
+//!   model (Wing–Gong search with memoisation), failures drawn as a timeline.
 
 pub mod fail;
 pub mod harness;
+pub mod linearizability;
 pub mod model;
 pub mod probe;
 pub mod rng;
