@@ -1,0 +1,20 @@
+//! Stage basics (being written).
+
+use syskata_kit::{checks, scenario, Ctx, Stage};
+
+use crate::support::{random_run, Level};
+
+/// Returns the checks of stage basics.
+pub fn stage() -> Stage {
+    Stage {
+        slug: "basics",
+        checks: checks![random_sequences_match_a_model],
+    }
+}
+
+fn random_sequences_match_a_model(ctx: &mut Ctx) {
+    for round in 0..200 {
+        scenario(format!("round {round}"));
+        random_run(ctx.rng(), Level::Basics, 120, 1 + round % 9);
+    }
+}

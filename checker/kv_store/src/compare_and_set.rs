@@ -1,0 +1,20 @@
+//! Stage compare_and_set (being written).
+
+use syskata_kit::{checks, scenario, Ctx, Stage};
+
+use crate::support::{random_run, Level};
+
+/// Returns the checks of stage compare_and_set.
+pub fn stage() -> Stage {
+    Stage {
+        slug: "compare_and_set",
+        checks: checks![random_sequences_match_a_model],
+    }
+}
+
+fn random_sequences_match_a_model(ctx: &mut Ctx) {
+    for round in 0..200 {
+        scenario(format!("round {round}"));
+        random_run(ctx.rng(), Level::Cas, 120, 1 + round % 9);
+    }
+}

@@ -1,0 +1,20 @@
+//! Stage transactions (being written).
+
+use syskata_kit::{checks, scenario, Ctx, Stage};
+
+use crate::support::{random_run, Level};
+
+/// Returns the checks of stage transactions.
+pub fn stage() -> Stage {
+    Stage {
+        slug: "transactions",
+        checks: checks![random_sequences_match_a_model],
+    }
+}
+
+fn random_sequences_match_a_model(ctx: &mut Ctx) {
+    for round in 0..200 {
+        scenario(format!("round {round}"));
+        random_run(ctx.rng(), Level::Transactions, 120, 1 + round % 9);
+    }
+}
