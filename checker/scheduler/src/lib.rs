@@ -1,0 +1,26 @@
+//! The scheduler drill's staged suite; each stage module compiles only when its `stage-*` feature is on.
+
+syskata_kit::crate_under_test!(learner: scheduler, reference: scheduler_solution);
+
+mod bench;
+// Each stage uses part of the helpers; with only some stages compiled the rest is unused.
+#[allow(dead_code)]
+mod support;
+
+#[cfg(feature = "stage-dag")]
+mod dag;
+
+/// Returns the suite with every stage compiled into this build.
+// Which pushes exist depends on the enabled stage features, so `vec![…]` cannot list them.
+#[allow(clippy::vec_init_then_push)]
+pub fn suite() -> syskata_kit::Suite {
+    #[allow(unused_mut)]
+    let mut stages = Vec::new();
+    #[cfg(feature = "stage-dag")]
+    stages.push(dag::stage());
+    syskata_kit::Suite {
+        drill: "scheduler",
+        stages,
+        bench: Some(bench::bench),
+    }
+}
