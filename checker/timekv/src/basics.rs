@@ -33,7 +33,16 @@ pub fn stage() -> Stage {
 /// Operations: `set K V TS`, `get K TS`, `len`, `is_empty` (`max` is `u64::MAX`).
 #[track_caller]
 pub(crate) fn check(script: &str) {
-    scenario("TimeKv::<u32>::new(), then the steps below (timestamps of each key never go back)");
+    check_in(
+        "TimeKv::<u32>::new(), then the steps below (timestamps of each key never go back)",
+        script,
+    );
+}
+
+/// Plays `script` on a fresh `TimeKv<u32>` under the scenario `words`.
+#[track_caller]
+pub(crate) fn check_in(words: &str, script: &str) {
+    scenario(words);
     let mut kv: TimeKv<u32> = TimeKv::new();
     play(script, |w| apply(&mut kv, w));
 }

@@ -9,6 +9,8 @@ mod support;
 
 #[cfg(feature = "stage-basics")]
 mod basics;
+#[cfg(feature = "stage-out_of_order")]
+mod out_of_order;
 
 /// Returns the suite with every stage compiled into this build.
 // Which pushes exist depends on the enabled stage features, so `vec![…]` cannot list them.
@@ -18,6 +20,8 @@ pub fn suite() -> syskata_kit::Suite {
     let mut stages = Vec::new();
     #[cfg(feature = "stage-basics")]
     stages.push(basics::stage());
+    #[cfg(feature = "stage-out_of_order")]
+    stages.push(out_of_order::stage());
     syskata_kit::Suite {
         drill: "timekv",
         stages,
