@@ -176,17 +176,34 @@ pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
 }
 
 /// Runs the grading and returns how it ended. `on_compile` is told once when cargo starts compiling.
-pub fn run(root: &Path, req: &Request, mut on_compile: impl FnMut()) -> Result<Graded> {
+pub fn run(root: &Path, req: &Request, on_compile: impl FnMut()) -> Result<Graded> {
+    run_in(root, req, None, on_compile)
+}
+
+/// Runs the grading like [`run`], building in `target_dir` when given (so several gradings can
+/// compile at once without waiting on one another's cargo lock).
+pub fn run_in(
+    root: &Path,
+    req: &Request,
+    target_dir: Option<&Path>,
+    mut on_compile: impl FnMut(),
+) -> Result<Graded> {
+    static GRADINGS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let dir = root.join("target").join("syskata");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let report = dir.join(format!(
-        "{}-{}-{}.jsonl",
+        "{}-{}-{}-{}.jsonl",
         req.drill.name,
         req.subject.feature(),
-        std::process::id()
+        std::process::id(),
+        GRADINGS.fetch_add(1, Ordering::SeqCst)
     ));
     let _ = std::fs::remove_file(&report);
-    let mut child = command(root, req, &report)
+    let mut cmd = command(root, req, &report);
+    if let Some(target) = target_dir {
+        cmd.env("CARGO_TARGET_DIR", target);
+    }
+    let mut child = cmd
         .spawn()
         .context("cannot start cargo — is it on your PATH?")?;
     let pid = child.id();

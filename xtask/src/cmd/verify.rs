@@ -30,6 +30,9 @@ pub struct Args {
     /// Skip the wrong solutions (faster).
     #[arg(long)]
     pub quick: bool,
+    /// Wrong solutions graded at once, each building in its own target dir.
+    #[arg(long, short, default_value_t = 2)]
+    pub jobs: usize,
 }
 
 /// The wrong solutions of one drill.
@@ -200,7 +203,7 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         tally.record("reference", check_reference(app, drill));
         tally.record("stub", check_stub(app, drill));
         if !args.quick {
-            check_mutants(app, drill, args.mutant.as_deref(), &mut tally);
+            check_mutants(app, drill, args.mutant.as_deref(), args.jobs, &mut tally);
         }
     }
     println!("\nverify: {} passed, {} failed", tally.passed, tally.failed);
@@ -572,7 +575,7 @@ fn check_stub(app: &App, drill: &Drill) -> Result<String> {
     }
 }
 
-fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, tally: &mut Tally) {
+fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, jobs: usize, tally: &mut Tally) {
     let dir = app.root.join("checker").join(&drill.name);
     let path = dir.join("mutants.toml");
     let mutants: Mutants = match std::fs::read_to_string(&path)
@@ -596,71 +599,144 @@ fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, tally: &mut Tally
         Err(e) => return tally.bad(format!("wrong solutions: cannot read the reference: {e}")),
     };
     let scratch = app.root.join("target").join("syskata").join("mutants");
-    for mutant in &mutants.mutants {
-        if only.is_some_and(|o| !mutant.name.contains(o)) {
+    let chosen: Vec<&Mutant> = mutants
+        .mutants
+        .iter()
+        .filter(|m| only.is_none_or(|o| m.name.contains(o)))
+        .collect();
+    // Races are graded alone: a busy machine shrinks their windows, and a race that loses only
+    // on a quiet machine is a learner passing with it. The rest are graded `jobs` at a time.
+    let map = rules::RuleMap::load_or_empty(&app.root, &drill.name);
+    let (alone, shared): (Vec<&Mutant>, Vec<&Mutant>) = chosen.into_iter().partition(|m| {
+        m.racy.is_some()
+            || m.catches.iter().any(|c| {
+                map.dimension_of(drill, &m.stage, c) == Some(rules::Dimension::Concurrency)
+            })
+    });
+    let grade = |mutant: &Mutant, target: Option<&Path>| {
+        grade_mutant(app, drill, &dir, &reference, mutant, &scratch, target)
+    };
+    grade_in_parallel(&shared, jobs, &app.root, &grade, tally);
+    grade_in_parallel(&alone, 1, &app.root, &grade, tally);
+}
+
+/// Grades `mutants` with `jobs` graders at once and records each result in list order, as soon as
+/// it and every one before it are in.
+fn grade_in_parallel(
+    mutants: &[&Mutant],
+    jobs: usize,
+    root: &Path,
+    grade: &(dyn Fn(&Mutant, Option<&Path>) -> Result<String> + Sync),
+    tally: &mut Tally,
+) {
+    let workers = jobs.clamp(1, mutants.len().max(1));
+    // Worker 0 builds in the usual target dir (warm from earlier gradings); the others each get
+    // their own, so their cargo runs never wait on one another's lock.
+    let targets: Vec<Option<PathBuf>> = (0..workers)
+        .map(|w| (w > 0).then(|| worker_target_dir(root, w)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (send, receive) = std::sync::mpsc::channel::<(usize, Result<String>)>();
+    std::thread::scope(|scope| {
+        for target in &targets {
+            let send = send.clone();
+            let next = &next;
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(mutant) = mutants.get(i) else { break };
+                if send.send((i, grade(mutant, target.as_deref()))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(send);
+        let mut pending: Vec<Option<Result<String>>> = mutants.iter().map(|_| None).collect();
+        let mut printed = 0;
+        for (i, result) in receive {
+            pending[i] = Some(result);
+            while let Some(Some(result)) = pending.get_mut(printed).map(Option::take) {
+                tally.record(&format!("wrong solution {}", mutants[printed].name), result);
+                printed += 1;
+            }
+        }
+    });
+}
+
+/// The target dir of a parallel mutant grader beyond the first: beside the usual one.
+fn worker_target_dir(root: &Path, worker: usize) -> PathBuf {
+    let base = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_relative() { root.join(p) } else { p })
+        .unwrap_or_else(|| root.join("target"));
+    base.join("syskata").join(format!("verify-{worker}"))
+}
+
+/// Grades one wrong solution: it must fail its stage through every check it names.
+fn grade_mutant(
+    app: &App,
+    drill: &Drill,
+    dir: &Path,
+    reference: &str,
+    mutant: &Mutant,
+    scratch: &Path,
+    target: Option<&Path>,
+) -> Result<String> {
+    let (index, _) = drill.stage(&mutant.stage)?;
+    let source = mutant_source(dir, reference, mutant)?;
+    std::fs::create_dir_all(scratch)?;
+    let file: PathBuf = scratch.join(format!("{}-{}.rs", drill.name, mutant.name));
+    std::fs::write(&file, source)?;
+    let req = Request {
+        drill,
+        stages: vec![index],
+        compile_also: (0..index).collect(),
+        subject: Subject::Mutant(file),
+        seed: None,
+        color: false,
+    };
+    let tries = mutant.racy.map_or(1, |r| r.attempts.max(1));
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let results = match grade::run_in(&app.root, &req, target, || {})? {
+            Graded::Ran(r) | Graded::Killed(r, _) => r,
+            Graded::BuildFailed(log) => bail!("does not compile:\n{log}"),
+        };
+        let mut missed = Vec::new();
+        for name in &mutant.catches {
+            match results.iter().find(|r| &r.check == name) {
+                None => bail!(
+                    "names check {name:?}, which stage {} does not have",
+                    mutant.stage
+                ),
+                Some(r) if r.passed() => missed.push(name.as_str()),
+                Some(_) => {}
+            }
+        }
+        if !missed.is_empty() && attempt < tries {
             continue;
         }
-        let what = format!("wrong solution {}", mutant.name);
-        let result = (|| -> Result<String> {
-            let (index, _) = drill.stage(&mutant.stage)?;
-            let source = mutant_source(&dir, &reference, mutant)?;
-            std::fs::create_dir_all(&scratch)?;
-            let file: PathBuf = scratch.join(format!("{}-{}.rs", drill.name, mutant.name));
-            std::fs::write(&file, source)?;
-            let req = Request {
-                drill,
-                stages: vec![index],
-                compile_also: (0..index).collect(),
-                subject: Subject::Mutant(file),
-                seed: None,
-                color: false,
-            };
-            let tries = mutant.racy.map_or(1, |r| r.attempts.max(1));
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                let results = match grade::run(&app.root, &req, || {})? {
-                    Graded::Ran(r) | Graded::Killed(r, _) => r,
-                    Graded::BuildFailed(log) => bail!("does not compile:\n{log}"),
-                };
-                let mut missed = Vec::new();
-                for name in &mutant.catches {
-                    match results.iter().find(|r| &r.check == name) {
-                        None => bail!(
-                            "names check {name:?}, which stage {} does not have",
-                            mutant.stage
-                        ),
-                        Some(r) if r.passed() => missed.push(name.as_str()),
-                        Some(_) => {}
-                    }
-                }
-                if !missed.is_empty() && attempt < tries {
-                    continue;
-                }
-                if !missed.is_empty() {
-                    bail!(
-                        "{} — but these checks PASSED on it in {attempt} runs: {} (the suite no longer catches it)",
-                        mutant.about,
-                        missed.join(", ")
-                    );
-                }
-                let failing = results.iter().filter(|r| !r.passed()).count();
-                let runs = match mutant.racy {
-                    Some(r) => format!(
-                        ", caught on run {attempt} of up to {tries}; measured {}/20, short of the 20/20 bar",
-                        r.caught_of_20
-                    ),
-                    None => String::new(),
-                };
-                return Ok(format!(
-                    "fails stage {} via {} ({failing} failing checks{runs}) — {}",
-                    mutant.stage,
-                    mutant.catches.join(", "),
-                    mutant.about
-                ));
-            }
-        })();
-        tally.record(&what, result);
+        if !missed.is_empty() {
+            bail!(
+                "{} — but these checks PASSED on it in {attempt} runs: {} (the suite no longer catches it)",
+                mutant.about,
+                missed.join(", ")
+            );
+        }
+        let failing = results.iter().filter(|r| !r.passed()).count();
+        let runs = match mutant.racy {
+            Some(r) => format!(
+                ", caught on run {attempt} of up to {tries}; measured {}/20, short of the 20/20 bar",
+                r.caught_of_20
+            ),
+            None => String::new(),
+        };
+        return Ok(format!(
+            "fails stage {} via {} ({failing} failing checks{runs}) — {}",
+            mutant.stage,
+            mutant.catches.join(", "),
+            mutant.about
+        ));
     }
 }
 
