@@ -7,6 +7,8 @@ mod bench;
 #[allow(dead_code)]
 mod support;
 
+#[cfg(feature = "stage-cycles")]
+mod cycles;
 #[cfg(feature = "stage-dag")]
 mod dag;
 
@@ -18,6 +20,8 @@ pub fn suite() -> syskata_kit::Suite {
     let mut stages = Vec::new();
     #[cfg(feature = "stage-dag")]
     stages.push(dag::stage());
+    #[cfg(feature = "stage-cycles")]
+    stages.push(cycles::stage());
     syskata_kit::Suite {
         drill: "scheduler",
         stages,
