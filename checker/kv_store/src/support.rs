@@ -498,3 +498,312 @@ fn pick_live<T>(rng: &mut Rng, snaps: &[Option<T>]) -> Option<usize> {
         Some(*rng.pick(&live))
     }
 }
+
+/// Parses a script range: `a..b`, `a..=b`, `a..`, `..b`, `..=b`, `..`, and with an excluded start
+/// `a<..b`, `a<..=b`, `a<..`.
+#[track_caller]
+pub fn parse_range(text: &str) -> (Bound<u32>, Bound<u32>) {
+    let (start, end) = text
+        .split_once("..")
+        .unwrap_or_else(|| panic!("script error: {text:?} is not a range"));
+    let start = match start.strip_suffix('<') {
+        Some(s) => Bound::Excluded(num(s)),
+        None if start.is_empty() => Bound::Unbounded,
+        None => Bound::Included(num(start)),
+    };
+    let end = match end.strip_prefix('=') {
+        Some(e) => Bound::Included(num(e)),
+        None if end.is_empty() => Bound::Unbounded,
+        None => Bound::Excluded(num(end)),
+    };
+    (start, end)
+}
+
+/// Parses a number written in a script.
+#[track_caller]
+pub fn num<T: std::str::FromStr>(word: &str) -> T {
+    word.parse()
+        .unwrap_or_else(|_| panic!("script error: {word:?} is not a number"))
+}
+
+/// Renders an optional value as scripts write it: `none` or the number.
+pub fn opt<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "none".to_owned(), |v| v.to_string())
+}
+
+/// Renders scan results as scripts write them: `[1=10 2=20]`.
+pub fn entries(pairs: &[(u32, u32)]) -> String {
+    let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("[{}]", inner.join(" "))
+}
+
+/// Plays scenario scripts on a `KvStore<u32, u32>`, one operation per line:
+/// `words… [-> expected] [# why]`. Versions are written as variables: `@a` binds to the version
+/// seen first and must match it afterwards; `newer @b @a` asserts `@b > @a`.
+pub struct Script {
+    /// The store under test.
+    pub kv: KvStore<u32, u32>,
+    vars: BTreeMap<String, u64>,
+    snaps: BTreeMap<String, Snap>,
+}
+
+impl Default for Script {
+    fn default() -> Self {
+        Script {
+            kv: KvStore::new(),
+            vars: BTreeMap::new(),
+            snaps: BTreeMap::new(),
+        }
+    }
+}
+
+impl Script {
+    /// Plays `script` line by line; a line whose result differs from its expectation fails the check.
+    #[track_caller]
+    pub fn play(&mut self, script: &str) {
+        for line in script.lines() {
+            let (body, why) = match line.split_once('#') {
+                Some((body, why)) => (body, why.trim()),
+                None => (line, ""),
+            };
+            let (op, expected) = match body.split_once("->") {
+                Some((op, expected)) => (op, Some(expected.trim())),
+                None => (body, None),
+            };
+            let words: Vec<&str> = op.split_whitespace().collect();
+            if words.is_empty() {
+                continue;
+            }
+            let (call, got) = self.apply(&words);
+            step(if got.is_empty() {
+                call.clone()
+            } else {
+                format!("{call} -> {got}")
+            });
+            let Some(expected) = expected else { continue };
+            if !self.matches(&got, expected) {
+                let why = if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {why}")
+                };
+                fail(format!(
+                    "{call}{why}\nexpected: {}\n     got: {got}",
+                    self.render(expected)
+                ));
+            }
+        }
+    }
+
+    /// Compares an outcome with an expectation, binding unbound `@variables` to what came back.
+    fn matches(&mut self, got: &str, expected: &str) -> bool {
+        let got_words: Vec<&str> = got.split_whitespace().collect();
+        let want_words: Vec<&str> = expected.split_whitespace().collect();
+        if got_words.len() != want_words.len() {
+            return false;
+        }
+        let mut binds = Vec::new();
+        for (g, w) in got_words.iter().zip(&want_words) {
+            match w.strip_prefix('@') {
+                Some(name) => match (self.vars.get(name), g.parse::<u64>()) {
+                    (Some(known), Ok(v)) if *known == v => {}
+                    (None, Ok(v)) => binds.push((name.to_owned(), v)),
+                    _ => return false,
+                },
+                None if g == w => {}
+                None => return false,
+            }
+        }
+        self.vars.extend(binds);
+        true
+    }
+
+    /// Renders an expectation with known variables replaced by their values.
+    fn render(&self, expected: &str) -> String {
+        expected
+            .split_whitespace()
+            .map(
+                |w| match w.strip_prefix('@').and_then(|n| self.vars.get(n)) {
+                    Some(v) => format!("{v} (the version {w} seen earlier)"),
+                    None if w.starts_with('@') => "a version".to_owned(),
+                    None => w.to_owned(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Returns the version a script word names: `@a` (bound earlier) or a number.
+    #[track_caller]
+    fn version_word(&self, word: &str) -> u64 {
+        match word.strip_prefix('@') {
+            Some(name) => *self
+                .vars
+                .get(name)
+                .unwrap_or_else(|| panic!("script error: {word} used before it was seen")),
+            None => num(word),
+        }
+    }
+
+    /// Performs one operation; returns the call as Rust and its rendered outcome.
+    #[track_caller]
+    fn apply(&mut self, words: &[&str]) -> (String, String) {
+        let kv = &mut self.kv;
+        match words {
+            ["set", k, v] => {
+                let (k, v): (u32, u32) = (num(k), num(v));
+                (format!("set({k}, {v})"), opt(kv.set(k, v)))
+            }
+            ["get", k] => {
+                let k: u32 = num(k);
+                (format!("get(&{k})"), opt(kv.get(&k)))
+            }
+            ["delete", k] => {
+                let k: u32 = num(k);
+                (format!("delete(&{k})"), opt(kv.delete(&k)))
+            }
+            ["scan", r, limit] => {
+                let range = parse_range(r);
+                let limit: usize = num(limit);
+                let got = owned(kv.scan(range, limit));
+                (
+                    format!("scan({}, {limit})", show_range(&range)),
+                    entries(&got),
+                )
+            }
+            ["len"] => ("len()".to_owned(), kv.len().to_string()),
+            ["is_empty"] => ("is_empty()".to_owned(), kv.is_empty().to_string()),
+            #[cfg(feature = "stage-ttl")]
+            ["set_ttl", k, v, ttl] => {
+                let (k, v, ttl): (u32, u32, u64) = (num(k), num(v), num(ttl));
+                (
+                    format!("set_with_ttl({k}, {v}, {ttl})"),
+                    opt(kv.set_with_ttl(k, v, ttl)),
+                )
+            }
+            #[cfg(feature = "stage-ttl")]
+            ["tick", now] => {
+                let now: u64 = num(now);
+                (format!("tick({now})"), kv.tick(now).to_string())
+            }
+            #[cfg(feature = "stage-ttl")]
+            ["now"] => ("now()".to_owned(), kv.now().to_string()),
+            #[cfg(feature = "stage-ttl")]
+            ["ttl", k] => {
+                let k: u32 = num(k);
+                let got = match kv.ttl(&k) {
+                    None => "none".to_owned(),
+                    Some(None) => "forever".to_owned(),
+                    Some(Some(ms)) => ms.to_string(),
+                };
+                (format!("ttl(&{k})"), got)
+            }
+            #[cfg(feature = "stage-compare_and_set")]
+            ["version", k] => {
+                let k: u32 = num(k);
+                (format!("version(&{k})"), opt(kv.version(&k)))
+            }
+            #[cfg(feature = "stage-compare_and_set")]
+            ["newer", b, a] => {
+                let (vb, va) = (self.version_word(b), self.version_word(a));
+                if vb <= va {
+                    fail(format!("version {b} = {vb} must be greater than {a} = {va}: every write gives a key a version greater than every version it had before"));
+                }
+                (format!("// {b} > {a}"), String::new())
+            }
+            #[cfg(feature = "stage-compare_and_set")]
+            ["cas", k, expected, v] => {
+                let (k, v): (u32, u32) = (num(k), num(v));
+                let expected = (*expected != "none").then(|| self.version_word(expected));
+                let got = match self.kv.cas(k, expected, v) {
+                    Ok(version) => format!("ok {version}"),
+                    Err(e) => format!("err {}", opt(e.current)),
+                };
+                (format!("cas({k}, {expected:?}, {v})"), got)
+            }
+            #[cfg(feature = "stage-compare_and_set")]
+            ["delete_if", k, expected] => {
+                let k: u32 = num(k);
+                let expected = self.version_word(expected);
+                let got = match self.kv.delete_if(&k, expected) {
+                    Ok(value) => format!("ok {value}"),
+                    Err(e) => format!("err {}", opt(e.current)),
+                };
+                (format!("delete_if(&{k}, {expected})"), got)
+            }
+            #[cfg(feature = "stage-transactions")]
+            ["begin"] => {
+                kv.begin();
+                ("begin()".to_owned(), String::new())
+            }
+            #[cfg(feature = "stage-transactions")]
+            ["commit"] => (
+                "commit()".to_owned(),
+                if kv.commit().is_ok() { "ok" } else { "err" }.to_owned(),
+            ),
+            #[cfg(feature = "stage-transactions")]
+            ["rollback"] => (
+                "rollback()".to_owned(),
+                if kv.rollback().is_ok() { "ok" } else { "err" }.to_owned(),
+            ),
+            #[cfg(feature = "stage-transactions")]
+            ["depth"] => ("depth()".to_owned(), kv.depth().to_string()),
+            #[cfg(feature = "stage-snapshots")]
+            ["snapshot", name] => {
+                let snap = kv.snapshot();
+                self.snaps.insert((*name).to_owned(), snap);
+                (format!("let {name} = snapshot()"), String::new())
+            }
+            #[cfg(feature = "stage-snapshots")]
+            ["get_at", name, k] => {
+                let k: u32 = num(k);
+                let snap = self.snap(name);
+                (
+                    format!("get_at(&{name}, &{k})"),
+                    opt(self.kv.get_at(snap, &k)),
+                )
+            }
+            #[cfg(feature = "stage-snapshots")]
+            ["scan_at", name, r, limit] => {
+                let range = parse_range(r);
+                let limit: usize = num(limit);
+                let snap = self.snap(name);
+                let got = owned(self.kv.scan_at(snap, range, limit));
+                (
+                    format!("scan_at(&{name}, {}, {limit})", show_range(&range)),
+                    entries(&got),
+                )
+            }
+            #[cfg(feature = "stage-snapshots")]
+            ["release", name] => {
+                let snap = self
+                    .snaps
+                    .remove(*name)
+                    .unwrap_or_else(|| panic!("script error: no snapshot {name}"));
+                self.kv.release(snap);
+                (format!("release({name})"), String::new())
+            }
+            #[cfg(feature = "stage-snapshots")]
+            ["retained"] => (
+                "retained_versions()".to_owned(),
+                kv.retained_versions().to_string(),
+            ),
+            _ => panic!("script error: unknown operation {words:?}"),
+        }
+    }
+
+    #[cfg(feature = "stage-snapshots")]
+    #[track_caller]
+    fn snap(&self, name: &str) -> &Snap {
+        self.snaps
+            .get(name)
+            .unwrap_or_else(|| panic!("script error: no snapshot {name}"))
+    }
+}
+
+/// Plays `script` on a fresh store after describing the scenario.
+#[track_caller]
+pub fn check(what: &str, script: &str) {
+    syskata_kit::scenario(format!("KvStore<u32, u32>, empty: {what}"));
+    Script::default().play(script);
+}
