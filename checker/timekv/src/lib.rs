@@ -9,6 +9,8 @@ mod support;
 
 #[cfg(feature = "stage-basics")]
 mod basics;
+#[cfg(feature = "stage-history_and_deletes")]
+mod history_and_deletes;
 #[cfg(feature = "stage-out_of_order")]
 mod out_of_order;
 
@@ -22,6 +24,8 @@ pub fn suite() -> syskata_kit::Suite {
     stages.push(basics::stage());
     #[cfg(feature = "stage-out_of_order")]
     stages.push(out_of_order::stage());
+    #[cfg(feature = "stage-history_and_deletes")]
+    stages.push(history_and_deletes::stage());
     syskata_kit::Suite {
         drill: "timekv",
         stages,
