@@ -500,3 +500,179 @@ pub fn generate(rng: &mut Rng, blocks: usize, style: Style) -> Generated {
     }
     log.finish()
 }
+
+/// How many bytes a reader has handed out (consumed by the reader's user), shared with the check.
+pub type Taken = std::rc::Rc<std::cell::Cell<u64>>;
+
+/// A `BufRead` over fixed bytes that hands them out in chunks of the given sizes (cycled), can
+/// return `Interrupted` before every other chunk, and can fail for good at a byte offset.
+pub struct ChunkReader {
+    data: Vec<u8>,
+    pos: usize,
+    chunk_end: usize,
+    sizes: Vec<usize>,
+    next_size: usize,
+    interrupt: bool,
+    interrupted_last: bool,
+    fail_at: Option<usize>,
+    /// Bytes consumed so far.
+    pub taken: Taken,
+}
+
+impl ChunkReader {
+    /// A reader of `data` in chunks of `sizes` (cycled; 0 entries mean "all at once").
+    pub fn new(data: Vec<u8>, sizes: &[usize]) -> Self {
+        ChunkReader {
+            data,
+            pos: 0,
+            chunk_end: 0,
+            sizes: sizes.to_vec(),
+            next_size: 0,
+            interrupt: false,
+            interrupted_last: false,
+            fail_at: None,
+            taken: Taken::default(),
+        }
+    }
+
+    /// Also returns `ErrorKind::Interrupted` before every other chunk.
+    pub fn interrupting(mut self) -> Self {
+        self.interrupt = true;
+        self
+    }
+
+    /// Fails with `ErrorKind::Other` once `at` bytes have been handed out (and on every later call).
+    pub fn failing_at(mut self, at: usize) -> Self {
+        self.fail_at = Some(at);
+        self
+    }
+}
+
+impl std::io::Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead as _;
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl std::io::BufRead for ChunkReader {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos == self.chunk_end {
+            if self.fail_at.is_some_and(|at| self.pos >= at) {
+                return Err(std::io::Error::other(
+                    "the disk went away (injected by the test)",
+                ));
+            }
+            if self.interrupt && !self.interrupted_last && self.pos < self.data.len() {
+                self.interrupted_last = true;
+                return Err(std::io::Error::from(std::io::ErrorKind::Interrupted));
+            }
+            self.interrupted_last = false;
+            let size = if self.sizes.is_empty() {
+                self.data.len()
+            } else {
+                let s = self.sizes[self.next_size % self.sizes.len()];
+                self.next_size += 1;
+                s.max(1)
+            };
+            let mut end = (self.pos + size).min(self.data.len());
+            if let Some(at) = self.fail_at {
+                if self.pos < at {
+                    end = end.min(at);
+                }
+            }
+            self.chunk_end = end;
+        }
+        Ok(&self.data[self.pos..self.chunk_end])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        let amt = amt.min(self.chunk_end - self.pos);
+        self.pos += amt;
+        self.taken.set(self.taken.get() + amt as u64);
+    }
+}
+
+/// A `BufRead` that makes its bytes up as it goes: `prefix` once, then `unit(i)` for i = 0, 1, …
+/// until `limit` bytes have been handed out, after which it reports the end of the input and sets
+/// `overran`. Hands out at most `chunk` bytes per `fill_buf`.
+pub struct Endless<F: FnMut(u64) -> Vec<u8>> {
+    unit: F,
+    next: u64,
+    buffer: Vec<u8>,
+    pos: usize,
+    chunk: usize,
+    limit: u64,
+    /// Bytes consumed so far.
+    pub taken: Taken,
+    /// Set once the reader hit `limit`.
+    pub overran: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<F: FnMut(u64) -> Vec<u8>> Endless<F> {
+    /// A reader of `prefix` then `unit(0)`, `unit(1)`, …, ending at `limit` bytes.
+    pub fn new(prefix: &[u8], unit: F, chunk: usize, limit: u64) -> Self {
+        Endless {
+            unit,
+            next: 0,
+            buffer: prefix.to_vec(),
+            pos: 0,
+            chunk,
+            limit,
+            taken: Taken::default(),
+            overran: Default::default(),
+        }
+    }
+}
+
+impl<F: FnMut(u64) -> Vec<u8>> std::io::Read for Endless<F> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::BufRead as _;
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<F: FnMut(u64) -> Vec<u8>> std::io::BufRead for Endless<F> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.taken.get() >= self.limit {
+            self.overran.set(true);
+            return Ok(&[]);
+        }
+        while self.pos >= self.buffer.len() {
+            self.buffer = (self.unit)(self.next);
+            self.next += 1;
+            self.pos = 0;
+        }
+        let left = (self.limit - self.taken.get()).min(self.chunk as u64) as usize;
+        let end = (self.pos + left).min(self.buffer.len());
+        Ok(&self.buffer[self.pos..end])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        let amt = amt.min(self.buffer.len() - self.pos);
+        self.pos += amt;
+        self.taken.set(self.taken.get() + amt as u64);
+    }
+}
+
+/// The byte offset just past the end of each line of `input` (index 0 is line 1), ending included.
+pub fn line_ends(input: &[u8]) -> Vec<u64> {
+    let mut ends: Vec<u64> = input
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    if ends.last().copied().unwrap_or(0) < input.len() as u64 {
+        ends.push(input.len() as u64);
+    }
+    ends
+}
