@@ -11,6 +11,8 @@ mod support;
 mod cycles;
 #[cfg(feature = "stage-dag")]
 mod dag;
+#[cfg(feature = "stage-retries")]
+mod retries;
 
 /// Returns the suite with every stage compiled into this build.
 // Which pushes exist depends on the enabled stage features, so `vec![…]` cannot list them.
@@ -22,6 +24,8 @@ pub fn suite() -> syskata_kit::Suite {
     stages.push(dag::stage());
     #[cfg(feature = "stage-cycles")]
     stages.push(cycles::stage());
+    #[cfg(feature = "stage-retries")]
+    stages.push(retries::stage());
     syskata_kit::Suite {
         drill: "scheduler",
         stages,
