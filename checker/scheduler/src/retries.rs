@@ -708,7 +708,7 @@ fn add_task_after_stepping_is_refused(_: &mut Ctx) {
     );
     step("add_task(1, 0, &[])");
     expect(
-        matches!(s.add_task(1, 0, &[]), Err(_)),
+        s.add_task(1, 0, &[]).is_err(),
         "add_task(1, …) after next_ready must be refused (as a duplicate or as Started)",
     );
     expect_eq("len(): nothing added after the start", s.len(), 2);
@@ -792,11 +792,7 @@ impl Model {
         let p = self.policy[i];
         let k = self.attempts[i];
         if k < p.max_attempts {
-            let factor = if k - 1 >= 64 {
-                u64::MAX
-            } else {
-                1u64 << (k - 1)
-            };
+            let factor = if k > 64 { u64::MAX } else { 1u64 << (k - 1) };
             let pause = p.base_delay_ms.saturating_mul(factor).min(p.max_delay_ms);
             self.status[i] = M::Backoff(now.saturating_add(pause));
             return Ok(());
