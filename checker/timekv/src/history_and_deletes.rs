@@ -44,7 +44,7 @@ fn check(script: &str) {
 }
 
 #[track_caller]
-fn apply(kv: &mut TimeKv<u32>, words: &[&str]) -> Played {
+pub(crate) fn apply(kv: &mut TimeKv<u32>, words: &[&str]) -> Played {
     match words {
         ["set", k, v, t] => {
             let (v, t) = (val(v), ts(t));
@@ -182,7 +182,7 @@ fn ladder() -> TimeKv<u32> {
 }
 
 /// Renders a history as the checks write expectations.
-fn owned(got: Vec<(u64, Option<&u32>)>) -> Vec<(u64, Option<u32>)> {
+pub(crate) fn owned(got: Vec<(u64, Option<&u32>)>) -> Vec<(u64, Option<u32>)> {
     got.into_iter().map(|(t, v)| (t, v.copied())).collect()
 }
 
@@ -522,7 +522,7 @@ enum Op {
     Len,
 }
 
-fn draw_bound(r: &mut Rng, top: u64) -> Bound<u64> {
+pub(crate) fn draw_bound(r: &mut Rng, top: u64) -> Bound<u64> {
     match r.below(3) {
         0 => Included(r.edgy(0, top)),
         1 => Excluded(r.edgy(0, top)),
@@ -531,7 +531,7 @@ fn draw_bound(r: &mut Rng, top: u64) -> Bound<u64> {
 }
 
 /// The model's `history` for any pair of bounds.
-fn model_history(
+pub(crate) fn model_history(
     m: &Model,
     key: &str,
     start: Bound<u64>,

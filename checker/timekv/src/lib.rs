@@ -13,6 +13,8 @@ mod basics;
 mod history_and_deletes;
 #[cfg(feature = "stage-out_of_order")]
 mod out_of_order;
+#[cfg(feature = "stage-retention")]
+mod retention;
 
 /// Returns the suite with every stage compiled into this build.
 // Which pushes exist depends on the enabled stage features, so `vec![…]` cannot list them.
@@ -26,6 +28,8 @@ pub fn suite() -> syskata_kit::Suite {
     stages.push(out_of_order::stage());
     #[cfg(feature = "stage-history_and_deletes")]
     stages.push(history_and_deletes::stage());
+    #[cfg(feature = "stage-retention")]
+    stages.push(retention::stage());
     syskata_kit::Suite {
         drill: "timekv",
         stages,

@@ -17,16 +17,19 @@ fn visible<V>(history: &History<V>, ts: u64) -> Option<&V> {
         .and_then(|(_, v)| v.as_ref())
 }
 
-/// Returns the first timestamp at which a compaction may look at a version written at `ts`.
+/// Returns the horizons from which a compaction must look again at a key just written at `ts`.
 ///
-/// A value can only become invisible once a newer version exists, and that newer version files its
-/// own entry; a tombstone becomes useless as soon as the horizon passes it.
-fn due(ts: u64, tombstone: bool) -> u64 {
-    if tombstone {
-        ts.saturating_add(1)
-    } else {
-        ts
-    }
+/// A compaction can drop a version once the horizon reaches a newer version of its key, or, for a
+/// tombstone, passes the tombstone itself. So the write files `ts` (older versions may be shadowed
+/// from there), the timestamp of the next newer version if there is one (this version is shadowed
+/// from there, and that version's own entry may already be spent), and `ts + 1` for a tombstone.
+fn dues<V>(history: &History<V>, ts: u64, tombstone: bool) -> [Option<u64>; 3] {
+    let next = history
+        .range((Bound::Excluded(ts), Bound::Unbounded))
+        .next()
+        .map(|(&t, _)| t);
+    let past = if tombstone { ts.checked_add(1) } else { None };
+    [Some(ts), next, past]
 }
 
 /// Returns `range` as a pair of bounds, or `None` when it holds no timestamp at all (such as `9..3`
@@ -72,7 +75,8 @@ fn compact_history<V>(history: &mut History<V>, horizon: u64) -> usize {
 /// Each key keeps its versions in an ordered map, so writes may arrive in any timestamp order and
 /// every point operation costs O(log m) for a key with m versions. Keys are ordered too, so a prefix
 /// scan visits only the keys under the prefix. A queue of `(timestamp, key)` entries, ordered by
-/// timestamp, tells [`TimeKv::compact`] which keys may hold versions it can drop.
+/// timestamp, tells [`TimeKv::compact`] which keys may hold versions it can drop: each write files
+/// the horizons at which it may make a version of its key droppable.
 ///
 /// # Example
 ///
@@ -122,15 +126,15 @@ impl<V> TimeKv<V> {
             Some((name, _)) => Arc::clone(name),
             None => Arc::from(key),
         };
-        let replaced = self
-            .keys
-            .entry(Arc::clone(&name))
-            .or_default()
-            .insert(ts, version);
+        let history = self.keys.entry(Arc::clone(&name)).or_default();
+        let replaced = history.insert(ts, version);
+        let dues = dues(history, ts, tombstone);
         if replaced.is_none() {
             self.versions += 1;
         }
-        self.pending.insert((due(ts, tombstone), name));
+        for due in dues.into_iter().flatten() {
+            self.pending.insert((due, Arc::clone(&name)));
+        }
         replaced
     }
 
@@ -424,12 +428,15 @@ impl<V: Clone + Send + Sync> SharedTimeKv<V> {
             }
             let was_live = visible(&slot.history, ts).is_some();
             let replaced = slot.history.insert(ts, version);
+            let dues = dues(&slot.history, ts, tombstone);
             drop(slot);
             if replaced.is_none() {
                 self.versions.fetch_add(1, Ordering::Relaxed);
             }
-            // The receiver lives as long as `self`, so the send cannot fail.
-            let _ = self.outbox.send((due(ts, tombstone), name));
+            for due in dues.into_iter().flatten() {
+                // The receiver lives as long as `self`, so the send cannot fail.
+                let _ = self.outbox.send((due, Arc::clone(&name)));
+            }
             return (replaced, was_live);
         }
     }
