@@ -316,6 +316,12 @@ fn a_signature_enters_the_top_only_when_it_beats_the_worst(_: &mut Ctx) {
         &[("a: A", 3), ("b: B", 2)],
     );
     tally(
+        "k = 1: B leads 2 to 1, then A catches up to 2: A was seen first, so A takes the top on the tie",
+        1,
+        &[(Error, "a", "A"), (Error, "b", "B"), (Error, "b", "B"), (Error, "a", "A")],
+        &[("a: A", 2)],
+    );
+    tally(
         "k = 1: the leader changes hands twice",
         1,
         &[
