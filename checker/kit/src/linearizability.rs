@@ -456,11 +456,26 @@ impl<M: Model> Searcher<'_, M> {
             .map(|(_, c)| c.returned)
             .min()
             .unwrap_or(u64::MAX);
-        for i in 0..self.calls.len() {
+        let eligible: Vec<usize> = (0..self.calls.len())
+            .filter(|&i| !placed.has(i) && self.calls[i].call < horizon)
+            .filter(|&i| {
+                !(self.calls[i].running && M::is_read_only(&self.ops[self.calls[i].index].op))
+            })
+            .collect();
+        // A read-only call that fits now may go now: in any order that works, moving it forward to
+        // here changes no other result and breaks no real-time precedence (it is eligible).
+        let forced = eligible.iter().copied().find(|&i| {
+            let op = &self.ops[self.calls[i].index];
+            !self.calls[i].running
+                && M::is_read_only(&op.op)
+                && state.clone().step(&op.op) == op.ret
+        });
+        let choices = match forced {
+            Some(i) => vec![i],
+            None => eligible,
+        };
+        for i in choices {
             let c = self.calls[i];
-            if placed.has(i) || c.call >= horizon {
-                continue;
-            }
             let mut next = state.clone();
             let ret = next.step(&self.ops[c.index].op);
             if !c.running && ret != self.ops[c.index].ret {
@@ -560,7 +575,18 @@ fn shrink<M: Model>(
     }
     let mut calls = cut_at(&all, returns[lo]);
     // Dropping a call that never changes the state only removes constraints, so what still fails
-    // without it failed with it.
+    // without it failed with it. First drop at once every read-only call but those the search got
+    // stuck on, then try the rest one by one.
+    if let Search::Stuck(longest) = search(ops, &calls, model, budget) {
+        let (_, stuck) = stuck_at(ops, &calls, &longest, model);
+        let fewer: Vec<Call> = (0..calls.len())
+            .filter(|i| stuck.contains(i) || !M::is_read_only(&ops[calls[*i].index].op))
+            .map(|i| calls[i])
+            .collect();
+        if fewer.len() < calls.len() && fails(ops, &fewer, model, budget) {
+            calls = fewer;
+        }
+    }
     let mut i = 0;
     while i < calls.len() {
         if M::is_read_only(&ops[calls[i].index].op) && calls.len() > 1 {
@@ -602,6 +628,34 @@ fn label<M: Model>(op: &Operation<M::Op, M::Ret>) -> String {
     format!("{} -> {}", M::show_op(&op.op), M::show_ret(&op.ret))
 }
 
+/// Replays `longest` (positions in `calls`) from `model` and returns the state reached and the
+/// completed calls that were eligible next there (at the end of the longest order, all of them
+/// return something else than what they returned).
+fn stuck_at<M: Model>(
+    ops: &[Operation<M::Op, M::Ret>],
+    calls: &[Call],
+    longest: &[usize],
+    model: &M,
+) -> (M, Vec<usize>) {
+    let mut state = model.clone();
+    let mut placed = Placed::new(calls.len());
+    for &i in longest {
+        state.step(&ops[calls[i].index].op);
+        placed.flip(i);
+    }
+    let horizon = calls
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| !placed.has(i) && !c.running)
+        .map(|(_, c)| c.returned)
+        .min()
+        .unwrap_or(u64::MAX);
+    let stuck = (0..calls.len())
+        .filter(|&i| !placed.has(i) && !calls[i].running && calls[i].call < horizon)
+        .collect();
+    (state, stuck)
+}
+
 /// Says why no order works: the furthest any order gets, and what each call that could go next
 /// would have returned there.
 fn explain<M: Model>(
@@ -611,14 +665,12 @@ fn explain<M: Model>(
     model: &M,
 ) -> String {
     let ops = &history.ops;
-    let mut state = model.clone();
-    let mut placed = Placed::new(calls.len());
-    for &i in longest {
-        state.step(&ops[calls[i].index].op);
-        placed.flip(i);
-    }
+    let (state, stuck) = stuck_at(ops, calls, longest, model);
     let mut text = String::new();
-    let where_ = |c: &Call| format!("thread {}", ops[c.index].thread);
+    let where_ = |c: &Call| {
+        let running = if c.running { ", still running" } else { "" };
+        format!("thread {}{running}", ops[c.index].thread)
+    };
     if longest.is_empty() {
         let _ = writeln!(text, "No call can even go first:");
     } else {
@@ -647,25 +699,15 @@ fn explain<M: Model>(
             "Then no call fits next (and every other order fails sooner):"
         );
     }
-    let horizon = calls
-        .iter()
-        .enumerate()
-        .filter(|&(i, c)| !placed.has(i) && !c.running)
-        .map(|(_, c)| c.returned)
-        .min()
-        .unwrap_or(u64::MAX);
-    for (i, c) in calls.iter().enumerate() {
-        if placed.has(i) || c.call >= horizon || c.running {
-            continue;
-        }
-        let op = &ops[c.index];
+    for &i in &stuck {
+        let op = &ops[calls[i].index];
         let mut next = state.clone();
         let would = next.step(&op.op);
         let _ = writeln!(
             text,
             "- {} ({}) returned {}, but at that point it would return {}.",
             M::show_op(&op.op),
-            where_(c),
+            where_(&calls[i]),
             M::show_ret(&op.ret),
             M::show_ret(&would)
         );
@@ -673,13 +715,13 @@ fn explain<M: Model>(
     let later: Vec<String> = calls
         .iter()
         .enumerate()
-        .filter(|&(i, c)| !placed.has(i) && !c.running && c.call >= horizon)
+        .filter(|&(i, c)| !c.running && !longest.contains(&i) && !stuck.contains(&i))
         .map(|(_, c)| format!("{} ({})", M::show_op(&ops[c.index].op), where_(c)))
         .collect();
     if !later.is_empty() {
         let _ = writeln!(
             text,
-            "(Not eligible yet: {}, which began after a call above had returned.)",
+            "(Not eligible there: {}, which began only after a call above had returned.)",
             later.join(", ")
         );
     }
