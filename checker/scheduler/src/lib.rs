@@ -13,6 +13,8 @@ mod cycles;
 mod dag;
 #[cfg(feature = "stage-retries")]
 mod retries;
+#[cfg(feature = "stage-workers")]
+mod workers;
 
 /// Returns the suite with every stage compiled into this build.
 // Which pushes exist depends on the enabled stage features, so `vec![…]` cannot list them.
@@ -26,6 +28,8 @@ pub fn suite() -> syskata_kit::Suite {
     stages.push(cycles::stage());
     #[cfg(feature = "stage-retries")]
     stages.push(retries::stage());
+    #[cfg(feature = "stage-workers")]
+    stages.push(workers::stage());
     syskata_kit::Suite {
         drill: "scheduler",
         stages,
