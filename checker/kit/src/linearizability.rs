@@ -435,6 +435,9 @@ struct Searcher<'a, M: Model> {
     path: Vec<usize>,
     longest: Vec<usize>,
     completed_left: usize,
+    /// When set, the search collects the state after every complete order instead of stopping
+    /// at the first.
+    ends: Option<HashSet<M>>,
 }
 
 impl<M: Model> Searcher<'_, M> {
@@ -442,7 +445,13 @@ impl<M: Model> Searcher<'_, M> {
     /// `Some(false)` when they cannot, `None` when out of budget.
     fn dive(&mut self, placed: &mut Placed, state: &M) -> Option<bool> {
         if self.completed_left == 0 {
-            return Some(true);
+            return match &mut self.ends {
+                Some(ends) => {
+                    ends.insert(state.clone());
+                    Some(false)
+                }
+                None => Some(true),
+            };
         }
         if self.path.len() > self.longest.len() {
             self.longest.clone_from(&self.path);
@@ -515,6 +524,7 @@ fn search<M: Model>(
         path: Vec::new(),
         longest: Vec::new(),
         completed_left: calls.iter().filter(|c| !c.running).count(),
+        ends: None,
     };
     let mut placed = Placed::new(calls.len());
     match searcher.dive(&mut placed, model) {
@@ -522,6 +532,66 @@ fn search<M: Model>(
         Some(false) => Search::Stuck(searcher.longest),
         None => Search::GaveUp(searcher.seen.len()),
     }
+}
+
+/// Returns every state in which some order of `calls` (none of them running) can end, or `None`
+/// when out of budget.
+fn end_states<M: Model>(
+    ops: &[Operation<M::Op, M::Ret>],
+    calls: &[Call],
+    model: &M,
+    budget: usize,
+) -> Option<HashSet<M>> {
+    let mut searcher = Searcher {
+        ops,
+        calls,
+        seen: HashSet::new(),
+        budget,
+        path: Vec::new(),
+        longest: Vec::new(),
+        completed_left: calls.len(),
+        ends: Some(HashSet::new()),
+    };
+    searcher.dive(&mut Placed::new(calls.len()), model)?;
+    searcher.ends
+}
+
+/// Drops the calls before the latest quiet instant (no call running across it) at which the
+/// calls before it can only have left one state, when the rest still fails from that state: they
+/// add nothing to the story but length. Returns the rest, the state, and how many were dropped.
+fn trim_front<M: Model>(
+    ops: &[Operation<M::Op, M::Ret>],
+    calls: Vec<Call>,
+    model: &M,
+    budget: usize,
+) -> (Vec<Call>, M, usize) {
+    if model.show_state().is_none() {
+        return (calls, model.clone(), 0);
+    }
+    let mut quiet: Vec<u64> = calls
+        .iter()
+        .filter(|c| !c.running)
+        .map(|c| c.returned)
+        .filter(|&t| calls.iter().all(|c| c.returned <= t || c.call > t))
+        .collect();
+    quiet.sort_unstable();
+    quiet.dedup();
+    for &t in quiet.iter().rev() {
+        let (before, after): (Vec<Call>, Vec<Call>) = calls.iter().partition(|c| c.returned <= t);
+        if after.iter().all(|c| c.running) {
+            continue;
+        }
+        let Some(states) = end_states(ops, &before, model, budget) else {
+            continue;
+        };
+        let mut states = states.into_iter();
+        if let (Some(state), None) = (states.next(), states.next()) {
+            if fails(ops, &after, &state, budget) {
+                return (after, state, before.len());
+            }
+        }
+    }
+    (calls, model.clone(), 0)
 }
 
 /// Returns the calls of `all` as seen at instant `cut`: those that returned by then, plus those
@@ -599,6 +669,7 @@ fn shrink<M: Model>(
         }
         i += 1;
     }
+    let (mut calls, start, trimmed) = trim_front(ops, calls, model, budget);
     // Renumber into a history of its own, in call order.
     calls.sort_by_key(|c| c.call);
     let shown = History {
@@ -610,11 +681,25 @@ fn shrink<M: Model>(
         .enumerate()
         .map(|(i, c)| Call { index: i, ..*c })
         .collect();
-    let longest = match search(&shown.ops, &local, model, budget) {
+    let longest = match search(&shown.ops, &local, &start, budget) {
         Search::Stuck(longest) => longest,
         _ => Vec::new(),
     };
-    let why = explain(&shown, &local, &longest, model);
+    let mut why = String::new();
+    if trimmed > 0 {
+        let (calls, leave) = if trimmed == 1 {
+            ("call", "leaves")
+        } else {
+            ("calls", "leave")
+        };
+        let _ = writeln!(
+            why,
+            "Before these calls, {trimmed} earlier {calls} (all returned by then, not shown) \
+             {leave} one possible state: {}.",
+            start.show_state().unwrap_or_default()
+        );
+    }
+    why.push_str(&explain(&shown, &local, &longest, &start));
     Violation {
         timeline: timeline::<M>(&shown, &running),
         history: shown,

@@ -1,8 +1,10 @@
 //! Stage concurrent: one cache shared by many threads through `&self`, with exact counters and no lost updates.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use syskata_kit::stress::run_threads;
+use syskata_kit::linearizability::{expect_linearizable, Model, Recorder};
+use syskata_kit::stress::{run_threads, SpinBarrier};
 use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Rng, Stage};
 
 use crate::drill::{CacheStats, SharedLruCache};
@@ -24,6 +26,7 @@ pub fn stage() -> Stage {
             hit_and_miss_counts_are_exact_under_contention,
             eviction_count_and_len_are_exact_under_contention,
             mixed_operations_from_many_threads_keep_the_invariants,
+            concurrent_calls_behave_as_if_made_one_at_a_time,
         ],
     }
 }
@@ -425,4 +428,266 @@ fn mixed_operations_from_many_threads_keep_the_invariants(ctx: &mut Ctx) {
             cache.len()
         ),
     );
+}
+
+/// A sequential LRU cache of `u64` keys and values, no ttl: the specification the histories of
+/// [`concurrent_calls_behave_as_if_made_one_at_a_time`] are checked against.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct LruModel {
+    capacity: usize,
+    /// Least recently used first.
+    entries: Vec<(u64, u64)>,
+}
+
+/// A call of that check.
+#[derive(Debug, Clone)]
+enum LruOp {
+    Get(u64),
+    Put(u64, u64),
+    /// `update(k, |v| v.map_or(UPDATE_ADDS, |v| v + UPDATE_ADDS))`
+    Update(u64),
+    Len,
+}
+
+/// What a call of that check returned.
+#[derive(Debug, Clone, PartialEq)]
+enum LruRet {
+    Value(Option<u64>),
+    Stored(u64),
+    Len(usize),
+}
+
+/// What `update` adds to the value it finds (or stores when it finds none).
+const UPDATE_ADDS: u64 = 100;
+
+/// How long cloning a value, and computing an `update`, take in that check: as long as real work
+/// (a `String`, a `Vec`, a computed value), so a thread that leaves a gap between two lock sections
+/// around such work lets other calls in.
+const WORK: Duration = Duration::from_micros(3);
+
+/// Spins for [`WORK`].
+fn work() {
+    let start = Instant::now();
+    while start.elapsed() < WORK {
+        std::hint::spin_loop();
+    }
+}
+
+/// A value whose `clone` takes [`WORK`].
+#[derive(Debug, PartialEq)]
+struct Slow(u64);
+
+impl Clone for Slow {
+    fn clone(&self) -> Self {
+        work();
+        Slow(self.0)
+    }
+}
+
+impl LruModel {
+    fn position(&self, key: u64) -> Option<usize> {
+        self.entries.iter().position(|&(k, _)| k == key)
+    }
+
+    /// Stores like `put`: the key becomes most recently used; a new key on a full cache evicts the
+    /// least recently used entry. Returns the previous value.
+    fn store(&mut self, key: u64, value: u64) -> Option<u64> {
+        let previous = self.position(key).map(|i| self.entries.remove(i).1);
+        if previous.is_none() && self.entries.len() == self.capacity {
+            self.entries.remove(0);
+        }
+        self.entries.push((key, value));
+        previous
+    }
+}
+
+impl Model for LruModel {
+    type Op = LruOp;
+    type Ret = LruRet;
+
+    fn step(&mut self, op: &LruOp) -> LruRet {
+        match *op {
+            LruOp::Get(k) => LruRet::Value(self.position(k).map(|i| {
+                let entry = self.entries.remove(i);
+                self.entries.push(entry);
+                entry.1
+            })),
+            LruOp::Put(k, v) => LruRet::Value(self.store(k, v)),
+            LruOp::Update(k) => {
+                let current = self.position(k).map(|i| self.entries[i].1);
+                let value = current.map_or(UPDATE_ADDS, |v| v + UPDATE_ADDS);
+                self.store(k, value);
+                LruRet::Stored(value)
+            }
+            LruOp::Len => LruRet::Len(self.entries.len()),
+        }
+    }
+
+    fn show_op(op: &LruOp) -> String {
+        match op {
+            LruOp::Get(k) => format!("get(&{k})"),
+            LruOp::Put(k, v) => format!("put({k}, {v})"),
+            LruOp::Update(k) => format!("update({k}, +{UPDATE_ADDS})"),
+            LruOp::Len => "len()".to_owned(),
+        }
+    }
+
+    fn show_ret(ret: &LruRet) -> String {
+        match ret {
+            LruRet::Value(v) => format!("{v:?}"),
+            LruRet::Stored(v) => format!("{v}"),
+            LruRet::Len(n) => format!("{n}"),
+        }
+    }
+
+    fn show_state(&self) -> Option<String> {
+        let entries: Vec<String> = self
+            .entries
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        Some(format!(
+            "[{}] (least recently used first)",
+            entries.join(", ")
+        ))
+    }
+}
+
+/// One round of [`concurrent_calls_behave_as_if_made_one_at_a_time`]: its cache, each thread's
+/// calls, the history, and how many writes (put, update) of each key have returned so far.
+struct Round {
+    cache: SharedLruCache<u64, Slow>,
+    calls: Vec<Vec<LruOp>>,
+    recorder: Recorder<LruOp, LruRet>,
+    writes_done: Vec<AtomicU64>,
+}
+
+impl Round {
+    /// Returns how many writes (put, update) of `key` other threads than `thread` make in this
+    /// round, and how many of those `thread` makes before its call number `before`.
+    fn writes(&self, thread: usize, key: u64, before: usize) -> (u64, u64) {
+        let writes = |calls: &[LruOp]| {
+            calls
+                .iter()
+                .filter(|op| matches!(**op, LruOp::Put(k, _) | LruOp::Update(k) if k == key))
+                .count() as u64
+        };
+        let others = (0..self.calls.len())
+            .filter(|&t| t != thread)
+            .map(|t| writes(&self.calls[t]))
+            .sum();
+        (others, writes(&self.calls[thread][..before]))
+    }
+
+    /// Makes `op` on the cache as thread `thread`. An update's closure first waits (up to
+    /// [`WAIT`]) for another thread's write of the same key to return: under the cache's lock, as
+    /// `update` must run it, no such write can, and the wait just runs out; a closure run outside
+    /// the lock lets the write through and loses it.
+    fn call(&self, thread: usize, index: usize, op: &LruOp) -> LruRet {
+        let cache = &self.cache;
+        match *op {
+            LruOp::Get(k) => LruRet::Value(cache.get(&k).map(|v| v.0)),
+            LruOp::Put(k, v) => {
+                let previous = cache.put(k, Slow(v)).map(|v| v.0);
+                self.writes_done[k as usize].fetch_add(1, Ordering::SeqCst);
+                LruRet::Value(previous)
+            }
+            LruOp::Update(k) => {
+                let (others, mine) = self.writes(thread, k, index);
+                let done = &self.writes_done[k as usize];
+                let stored = cache.update(k, |v| {
+                    // Only while another thread still has a write of this key to make.
+                    let seen = done.load(Ordering::SeqCst);
+                    if seen - mine < others {
+                        let start = Instant::now();
+                        while done.load(Ordering::SeqCst) == seen && start.elapsed() < WAIT {
+                            std::thread::yield_now();
+                        }
+                    }
+                    work();
+                    Slow(v.map_or(UPDATE_ADDS, |v| v.0 + UPDATE_ADDS))
+                });
+                self.writes_done[k as usize].fetch_add(1, Ordering::SeqCst);
+                LruRet::Stored(stored.0)
+            }
+            LruOp::Len => LruRet::Len(cache.len()),
+        }
+    }
+}
+
+/// How long an update's closure waits for another thread's write of its key (see [`Round::call`]).
+const WAIT: Duration = Duration::from_micros(100);
+
+fn concurrent_calls_behave_as_if_made_one_at_a_time(ctx: &mut Ctx) {
+    const ROUNDS: usize = 300;
+    const THREADS: usize = 4;
+    const CALLS: usize = 3;
+    const CAPACITY: usize = 2;
+    const KEYS: u64 = 3;
+    scenario(format!(
+        "{ROUNDS} rounds; each round a fresh SharedLruCache::new({CAPACITY}) holding 0 -> 0 and \
+         1 -> 1 (1 most recently used), then {THREADS} threads released together each make \
+         {CALLS} random calls (get, put of a value no other call writes, update(k, |v| \
+         v.map_or({UPDATE_ADDS}, |v| v + {UPDATE_ADDS})), len) on keys 0..{KEYS}, recording when \
+         each call began and returned; an update's closure takes its time (it waits up to \
+         {WAIT:?} for another thread's write of the same key). The results of every round must be \
+         those of the same calls made one at a time, in some order that keeps every call that \
+         returned before another began ahead of it, on a single-threaded LRU cache"
+    ));
+    let mut rng = ctx.rng().fork();
+    let rounds: Vec<Round> = (0..ROUNDS)
+        .map(|_| {
+            let cache = SharedLruCache::new(CAPACITY);
+            cache.put(0, Slow(0));
+            cache.put(1, Slow(1));
+            let calls = (0..THREADS)
+                .map(|t| {
+                    (0..CALLS)
+                        .map(|i| {
+                            let k = rng.below(KEYS);
+                            match rng.below(10) {
+                                0..=3 => LruOp::Get(k),
+                                4..=6 => LruOp::Put(k, 10 * (t as u64 + 1) + i as u64),
+                                7..=8 => LruOp::Update(k),
+                                _ => LruOp::Len,
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            Round {
+                cache,
+                calls,
+                recorder: Recorder::new(),
+                writes_done: (0..KEYS).map(|_| AtomicU64::new(0)).collect(),
+            }
+        })
+        .collect();
+    let barrier = SpinBarrier::new(THREADS);
+    step(format!("phase: {ROUNDS} rounds of {THREADS} threads"));
+    run_threads(THREADS, |t| {
+        for (n, round) in rounds.iter().enumerate() {
+            barrier.wait(n);
+            let mut log = round.recorder.thread(t);
+            for (i, op) in round.calls[t].iter().enumerate() {
+                log.call(op.clone(), || round.call(t, i, op));
+            }
+        }
+    });
+    step("phase: checking each round's history");
+    let start = LruModel {
+        capacity: CAPACITY,
+        entries: vec![(0, 0), (1, 1)],
+    };
+    for (n, round) in rounds.into_iter().enumerate() {
+        expect_linearizable(
+            format!(
+                "round {n} of {ROUNDS} (a call that reads in one lock section and writes in \
+                 another, or runs update's closure outside the lock, lets other calls slip in \
+                 between)"
+            ),
+            &round.recorder.history(),
+            start.clone(),
+        );
+    }
 }
