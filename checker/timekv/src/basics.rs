@@ -319,6 +319,8 @@ fn set_does_not_slow_down_as_a_history_grows(_: &mut Ctx) {
     );
     Scaling::new("set of a new latest version on a long history", 250, 8_000)
         .demanding("amortised O(1) or O(log m)")
+        // A linear step per append costs 32× here; allow for a loaded machine.
+        .max_ratio(10.0)
         .run(
             |m| {
                 let mut kv: TimeKv<u64> = TimeKv::new();

@@ -9,6 +9,8 @@ mod support;
 
 #[cfg(feature = "stage-basics")]
 mod basics;
+#[cfg(feature = "stage-concurrent")]
+mod concurrent;
 #[cfg(feature = "stage-history_and_deletes")]
 mod history_and_deletes;
 #[cfg(feature = "stage-out_of_order")]
@@ -30,6 +32,8 @@ pub fn suite() -> syskata_kit::Suite {
     stages.push(history_and_deletes::stage());
     #[cfg(feature = "stage-retention")]
     stages.push(retention::stage());
+    #[cfg(feature = "stage-concurrent")]
+    stages.push(concurrent::stage());
     syskata_kit::Suite {
         drill: "timekv",
         stages,
