@@ -11,6 +11,8 @@ mod support;
 mod cycles;
 #[cfg(feature = "stage-dag")]
 mod dag;
+#[cfg(feature = "stage-priority_aging")]
+mod priority_aging;
 #[cfg(feature = "stage-retries")]
 mod retries;
 #[cfg(feature = "stage-workers")]
@@ -30,6 +32,8 @@ pub fn suite() -> syskata_kit::Suite {
     stages.push(retries::stage());
     #[cfg(feature = "stage-workers")]
     stages.push(workers::stage());
+    #[cfg(feature = "stage-priority_aging")]
+    stages.push(priority_aging::stage());
     syskata_kit::Suite {
         drill: "scheduler",
         stages,
