@@ -248,8 +248,15 @@ fn check_files(root: &Path, drill: &Drill) -> Result<String> {
             bail!("stage {} has no hints", stage.slug);
         }
     }
+    let targets = catalog::target_minutes(root, drill);
+    if let Some((stage, _)) = drill.stages.iter().zip(&targets).find(|(_, t)| t.is_none()) {
+        bail!(
+            "stage {} has no `target_minutes` (a whole number above 0) in prompts/{d}/drill.toml: mock rounds time every stage against it",
+            stage.slug
+        );
+    }
     Ok(format!(
-        "{} stages, each with a prompt, a debrief and hints",
+        "{} stages, each with a prompt, a debrief, hints and a target time",
         drill.stages.len()
     ))
 }
