@@ -237,6 +237,7 @@ fn point_operations_take_logarithmic_time(_: &mut Ctx) {
     let (small, large) = (RefCell::new(evens(2_000)), RefCell::new(evens(64_000)));
     Scaling::new("get, set and delete", 2_000, 64_000)
         .demanding("O(log n)")
+        .max_ratio(10.0)
         .run(
             |n| {
                 if n == 2_000 {

@@ -36,6 +36,7 @@ fn versions_grow_along_a_keys_life(_: &mut Ctx) {
         version 1 -> none            # never set: no version
         set 1 10
         version 1 -> @a
+        newer @a 0                   # versions are positive: 0 is never a version
         set 1 10                     # the same value again is still a write
         version 1 -> @b
         newer @b @a
@@ -283,6 +284,7 @@ fn cas_and_delete_if_take_logarithmic_time(_: &mut Ctx) {
     let (small, large) = (build(2_000), build(64_000));
     Scaling::new("version, cas and delete_if", 2_000, 64_000)
         .demanding("O(log n)")
+        .max_ratio(10.0)
         .run(
             |n| {
                 if n == 2_000 {

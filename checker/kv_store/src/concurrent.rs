@@ -1,13 +1,1081 @@
-//! Stage concurrent (being written).
+//! Stage concurrent: a linearizable `SharedKv` (checked on recorded histories), one cas winner, and optimistic transactions.
 
-use syskata_kit::{checks, Ctx, Stage};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use syskata_kit::linearizability::{self, History, Model};
+use syskata_kit::stress::{run_threads, SpinBarrier};
+use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Rng, Stage};
+
+use crate::drill::{CasError, Conflict, SharedKv};
 
 /// Returns the checks of stage concurrent.
 pub fn stage() -> Stage {
     Stage {
         slug: "concurrent",
-        checks: checks![placeholder],
+        checks: checks![
+            shared_kv_is_send_and_sync_and_means_what_kv_store_means,
+            many_threads_setting_distinct_keys_lose_nothing,
+            racing_calls_are_linearizable,
+            racing_cas_on_one_version_has_exactly_one_winner,
+            racing_create_if_absent_has_exactly_one_winner,
+            racing_sets_each_replace_a_different_value,
+            cas_retry_loops_lose_no_increment,
+            a_transaction_reads_its_own_writes_and_hides_them_until_commit,
+            a_dropped_transaction_changes_nothing,
+            a_transaction_conflicts_when_a_key_it_read_changed,
+            the_first_committer_wins,
+            a_transaction_that_read_nothing_never_conflicts,
+            write_skew_is_refused,
+            transaction_retry_loops_lose_no_increment,
+            a_commit_is_seen_whole_or_not_at_all,
+            snapshot_reads_match_their_moment_while_others_write,
+            an_open_transaction_blocks_no_one,
+            everything_at_once_never_deadlocks,
+        ],
     }
 }
 
-fn placeholder(_ctx: &mut Ctx) {}
+/// Fails unless `T` can be shared across threads.
+fn assert_send_sync<T: Send + Sync>() {}
+
+fn shared_kv_is_send_and_sync_and_means_what_kv_store_means(_: &mut Ctx) {
+    scenario("SharedKv<u32, u32> used from one thread: each method as KvStore's of the same name");
+    assert_send_sync::<SharedKv<u32, u32>>();
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    step("set(1, 10); set(2, 20); set(1, 11)");
+    expect_eq("set(1, 10) on an empty store", kv.set(1, 10), None);
+    expect_eq("set(2, 20)", kv.set(2, 20), None);
+    expect_eq(
+        "set(1, 11) returns the value it replaced",
+        kv.set(1, 11),
+        Some(10),
+    );
+    expect_eq("get(&1)", kv.get(&1), Some(11));
+    expect_eq("scan(.., 10)", kv.scan(.., 10), vec![(1, 11), (2, 20)]);
+    expect_eq("(len(), is_empty())", (kv.len(), kv.is_empty()), (2, false));
+    step("delete(&2); set_with_ttl(3, 30, 5); tick(5)");
+    expect_eq("delete(&2)", kv.delete(&2), Some(20));
+    expect_eq("set_with_ttl(3, 30, 5)", kv.set_with_ttl(3, 30, 5), None);
+    expect_eq("tick(5) expires key 3", kv.tick(5), 1);
+    expect_eq("get(&3) after its deadline", kv.get(&3), None);
+    let v = kv.version(&1);
+    expect(v.is_some(), "version(&1) of a present key is Some");
+    let snap = kv.snapshot();
+    let new = kv.cas(1, v, 12);
+    expect(
+        new.is_ok(),
+        format!("cas(1, {v:?}, 12) with the current version: got {new:?}"),
+    );
+    expect_eq(
+        "cas(1, <the old version>, 13) is stale",
+        kv.cas(1, v, 13),
+        Err(CasError { current: new.ok() }),
+    );
+    expect_eq(
+        "get_at(&snap, &1): the value before the cas",
+        kv.get_at(&snap, &1),
+        Some(11),
+    );
+    expect_eq(
+        "scan_at(&snap, .., 10)",
+        kv.scan_at(&snap, .., 10),
+        vec![(1, 11)],
+    );
+    expect_eq(
+        "retained_versions() with the snapshot live",
+        kv.retained_versions(),
+        2,
+    );
+    kv.release(snap);
+    expect_eq(
+        "retained_versions() after release",
+        kv.retained_versions(),
+        1,
+    );
+    let now = kv.version(&1).unwrap_or(0);
+    expect_eq("delete_if(&1, <current>)", kv.delete_if(&1, now), Ok(12));
+    expect(kv.is_empty(), "the store is empty after delete_if");
+}
+
+fn many_threads_setting_distinct_keys_lose_nothing(_: &mut Ctx) {
+    scenario("4 threads released together, each setting 500 keys of its own, over 8 rounds");
+    for round in 0..8u32 {
+        let kv: SharedKv<u32, u32> = SharedKv::new();
+        step(format!("round {round}: 4 threads × 500 sets"));
+        run_threads(4, |t| {
+            for i in 0..500u32 {
+                kv.set(t as u32 * 1000 + i, round);
+            }
+        });
+        expect_eq(
+            format!("round {round}: len() after 4 threads each set 500 distinct keys"),
+            kv.len(),
+            2000,
+        );
+        let all = kv.scan(.., usize::MAX);
+        expect_eq(
+            format!("round {round}: keys returned by scan(.., MAX)"),
+            all.len(),
+            2000,
+        );
+        expect(
+            all.iter().all(|(_, v)| *v == round),
+            format!("round {round}: every value must be the one written"),
+        );
+    }
+}
+
+/// A key's state in the linearizability model.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct KeyModel {
+    value: Option<u32>,
+    /// The current version: `None` while it has not been observed since a plain `set`.
+    version: Option<u64>,
+    /// The largest version the key ever had.
+    highest: u64,
+}
+
+/// The sequential specification of `SharedKv` on a few keys. Each operation carries what the real
+/// call returned; `step` answers whether that outcome is possible in the current state (and learns
+/// the version numbers the store chose, which the model cannot predict).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+struct KvModel {
+    keys: BTreeMap<u32, KeyModel>,
+}
+
+/// One recorded call with its outcome.
+#[derive(Clone, Debug, PartialEq)]
+enum LinOp {
+    Get(u32, Option<u32>),
+    Set(u32, u32, Option<u32>),
+    Delete(u32, Option<u32>),
+    Version(u32, Option<u64>),
+    Cas(u32, Option<u64>, u32, Result<u64, CasError>),
+    DeleteIf(u32, u64, Result<u32, CasError>),
+}
+
+impl LinOp {
+    fn key(&self) -> u32 {
+        match self {
+            LinOp::Get(k, _)
+            | LinOp::Set(k, _, _)
+            | LinOp::Delete(k, _)
+            | LinOp::Version(k, _)
+            | LinOp::Cas(k, _, _, _)
+            | LinOp::DeleteIf(k, _, _) => *k,
+        }
+    }
+}
+
+impl KeyModel {
+    /// Accepts `seen` as the current version if it is the known one, or learns it if the version is
+    /// unknown and `seen` is new for this key.
+    fn accept_version(&mut self, seen: Option<u64>) -> bool {
+        match (self.value, self.version, seen) {
+            (None, _, None) => true,
+            (Some(_), Some(known), Some(s)) => known == s,
+            (Some(_), None, Some(s)) if s > self.highest => {
+                self.version = Some(s);
+                self.highest = s;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Accepts `new` as the version a write just gave the key if it is new for this key.
+    fn accept_write(&mut self, value: Option<u32>, new: u64) -> bool {
+        if new <= self.highest {
+            return false;
+        }
+        self.value = value;
+        self.version = Some(new);
+        self.highest = new;
+        true
+    }
+}
+
+impl Model for KvModel {
+    type Op = LinOp;
+    /// Whether the recorded outcome is one a sequential store could have returned here.
+    type Ret = bool;
+
+    fn step(&mut self, op: &LinOp) -> bool {
+        let key = self.keys.entry(op.key()).or_insert(KeyModel {
+            value: None,
+            version: None,
+            highest: 0,
+        });
+        match *op {
+            LinOp::Get(_, got) => got == key.value,
+            LinOp::Set(_, v, got) => {
+                let ok = got == key.value;
+                key.value = Some(v);
+                key.version = None;
+                ok
+            }
+            LinOp::Delete(_, got) => {
+                let ok = got == key.value;
+                key.value = None;
+                key.version = None;
+                ok
+            }
+            LinOp::Version(_, seen) => key.accept_version(seen),
+            LinOp::Cas(_, expected, v, got) => match got {
+                Ok(new) => {
+                    let current_matches = match (key.value, key.version) {
+                        (None, _) => expected.is_none(),
+                        (Some(_), Some(known)) => expected == Some(known),
+                        // An unobserved version cannot be the one this caller read earlier.
+                        (Some(_), None) => false,
+                    };
+                    current_matches && key.accept_write(Some(v), new)
+                }
+                Err(CasError { current }) => current != expected && key.accept_version(current),
+            },
+            LinOp::DeleteIf(_, expected, got) => match got {
+                Ok(value) => {
+                    let ok = key.value == Some(value) && key.version == Some(expected);
+                    key.value = None;
+                    key.version = None;
+                    ok
+                }
+                Err(CasError { current }) => {
+                    current != Some(expected) && key.accept_version(current)
+                }
+            },
+        }
+    }
+
+    fn is_read_only(op: &LinOp) -> bool {
+        matches!(op, LinOp::Get(..))
+    }
+
+    fn show_op(op: &LinOp) -> String {
+        match op {
+            LinOp::Get(k, got) => format!("get(&{k}) -> {got:?}"),
+            LinOp::Set(k, v, got) => format!("set({k}, {v}) -> {got:?}"),
+            LinOp::Delete(k, got) => format!("delete(&{k}) -> {got:?}"),
+            LinOp::Version(k, got) => format!("version(&{k}) -> {got:?}"),
+            LinOp::Cas(k, e, v, got) => format!("cas({k}, {e:?}, {v}) -> {got:?}"),
+            LinOp::DeleteIf(k, e, got) => format!("delete_if(&{k}, {e}) -> {got:?}"),
+        }
+    }
+
+    fn show_ret(ok: &bool) -> String {
+        if *ok { "" } else { "impossible here" }.to_owned()
+    }
+}
+
+/// One thread's calls in one round: (call instant, return instant, operation with outcome).
+type Log = Vec<(u64, u64, LinOp)>;
+
+/// Makes one random call on `kv`, timing it on `clock`; `seen` holds versions this thread observed.
+fn random_call(
+    kv: &SharedKv<u32, u32>,
+    rng: &mut Rng,
+    clock: &AtomicU64,
+    seen: &mut Vec<u64>,
+    value: u32,
+) -> (u64, u64, LinOp) {
+    let key = rng.below(2) as u32;
+    let expected = if seen.is_empty() || rng.chance(25) {
+        None
+    } else {
+        Some(*rng.pick(seen))
+    };
+    let call = clock.fetch_add(1, Ordering::SeqCst);
+    let op = match rng.below(10) {
+        0 | 1 => LinOp::Get(key, kv.get(&key)),
+        2 | 3 => LinOp::Set(key, value, kv.set(key, value)),
+        4 => LinOp::Delete(key, kv.delete(&key)),
+        5 | 6 => LinOp::Version(key, kv.version(&key)),
+        7 | 8 => LinOp::Cas(key, expected, value, kv.cas(key, expected, value)),
+        _ => {
+            let e = expected.unwrap_or(0);
+            LinOp::DeleteIf(key, e, kv.delete_if(&key, e))
+        }
+    };
+    let returned = clock.fetch_add(1, Ordering::SeqCst);
+    match &op {
+        LinOp::Version(_, Some(v)) | LinOp::Cas(_, _, _, Ok(v)) => seen.push(*v),
+        LinOp::Cas(_, _, _, Err(CasError { current: Some(v) }))
+        | LinOp::DeleteIf(_, _, Err(CasError { current: Some(v) })) => seen.push(*v),
+        _ => {}
+    }
+    (call, returned, op)
+}
+
+/// Runs rounds of `threads` threads released together, each round on a fresh state made by `make`,
+/// in batches of 25, until `budget` has passed (at least one batch) or `max_rounds` ran; `check`
+/// judges each round from the state and the threads' results (in thread order). Many short rounds
+/// give a race many chances to show, on a busy machine too.
+fn race<S: Sync, R: Send>(
+    threads: usize,
+    budget: Duration,
+    max_rounds: usize,
+    make: impl Fn(usize) -> S,
+    body: impl Fn(usize, &S) -> R + Sync,
+    mut check: impl FnMut(usize, &S, Vec<R>),
+) {
+    const BATCH: usize = 25;
+    let start = Instant::now();
+    let mut round = 0;
+    while round < max_rounds && (round == 0 || start.elapsed() < budget) {
+        let states: Vec<S> = (round..round + BATCH).map(&make).collect();
+        let barrier = SpinBarrier::new(threads);
+        let results: Vec<Vec<R>> = run_threads(threads, |t| {
+            states
+                .iter()
+                .enumerate()
+                .map(|(i, state)| {
+                    barrier.wait(i);
+                    body(t, state)
+                })
+                .collect()
+        });
+        let mut per_thread: Vec<std::vec::IntoIter<R>> =
+            results.into_iter().map(Vec::into_iter).collect();
+        for (i, state) in states.iter().enumerate() {
+            let got: Vec<R> = per_thread.iter_mut().filter_map(Iterator::next).collect();
+            check(round + i, state, got);
+        }
+        round += BATCH;
+    }
+}
+
+fn racing_calls_are_linearizable(ctx: &mut Ctx) {
+    const THREADS: usize = 3;
+    scenario(format!(
+        "rounds of {THREADS} threads released together, each making 4 random calls (get, set, delete, \
+         version, cas, delete_if) on keys 0 and 1 of a fresh SharedKv, for about 150 ms; every \
+         round's history must have a one-at-a-time order that explains every result"
+    ));
+    let seeds: Vec<u64> = (0..THREADS).map(|_| ctx.rng().next_u64()).collect();
+    let clock = AtomicU64::new(0);
+    race(
+        THREADS,
+        Duration::from_millis(150),
+        20_000,
+        |round| (SharedKv::<u32, u32>::new(), round),
+        |t, (kv, round)| {
+            let mut rng = Rng::new(seeds[t] ^ (*round as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let mut seen = Vec::new();
+            (0..4)
+                .map(|i| random_call(kv, &mut rng, &clock, &mut seen, (t * 100 + i + 1) as u32))
+                .collect::<Log>()
+        },
+        |round, _, logs| {
+            let mut history = History::new();
+            for (t, log) in logs.iter().enumerate() {
+                for (call, returned, op) in log {
+                    history = history.with(t, *call, *returned, op.clone(), true);
+                }
+            }
+            linearizability::expect_linearizable_by_key(
+                format!("round {round}"),
+                &history,
+                KvModel::default(),
+                LinOp::key,
+            );
+        },
+    );
+}
+
+/// How many threads hammer the store in the timed checks: more than the cores, so that a thread is
+/// sometimes preempted in the middle of a call and others run through the gap.
+const HAMMER: usize = 6;
+
+/// How long the timed checks hammer the store.
+const HAMMER_FOR: Duration = Duration::from_millis(150);
+
+/// How many keys the timed checks prepare (more than the threads can walk in the time).
+const KEYS: u32 = 20_000;
+
+/// Runs `body(thread, deadline)` on [`HAMMER`] threads released together; each loops until the deadline.
+fn hammer<R: Send>(body: impl Fn(usize, Instant) -> R + Sync) -> Vec<R> {
+    let deadline = Instant::now() + HAMMER_FOR;
+    run_threads(HAMMER, |t| body(t, deadline))
+}
+
+/// Judges one key of racing `cas` calls: exactly one winner, every loser told the winner's version.
+fn one_winner(key: u32, call: &str, got: &[(usize, Result<u64, CasError>)]) {
+    let winners: Vec<usize> = got
+        .iter()
+        .filter(|(_, r)| r.is_ok())
+        .map(|(t, _)| *t)
+        .collect();
+    if winners.len() != 1 {
+        step(format!(
+            "key {key}: {call} by threads (thread, result) {got:?}"
+        ));
+        fail(format!(
+            "key {key}: {} of {} racing {call} calls succeeded; exactly one must win (the check and \
+             the write must be one atomic step)",
+            winners.len(),
+            got.len()
+        ));
+    }
+    let won = got.iter().find_map(|(_, r)| r.ok());
+    for (t, r) in got {
+        if r.is_err() && *r != Err(CasError { current: won }) {
+            step(format!(
+                "key {key}: {call} by threads (thread, result) {got:?}"
+            ));
+            fail(format!(
+                "key {key}: thread {t} lost the race, so it must get Err(CasError {{ current: {won:?} \
+                 }}) (the winner's version); got {r:?}"
+            ));
+        }
+    }
+}
+
+/// Regroups each thread's `(key, result)` list by key.
+fn by_key<R: Clone>(got: &[Vec<(u32, R)>]) -> BTreeMap<u32, Vec<(usize, R)>> {
+    let mut keys: BTreeMap<u32, Vec<(usize, R)>> = BTreeMap::new();
+    for (t, results) in got.iter().enumerate() {
+        for (k, r) in results {
+            keys.entry(*k).or_default().push((t, r.clone()));
+        }
+    }
+    keys
+}
+
+fn racing_cas_on_one_version_has_exactly_one_winner(_: &mut Ctx) {
+    scenario(format!(
+        "keys 0..{KEYS}, each at some version v; {HAMMER} threads released together each walk the \
+         keys in order for {HAMMER_FOR:?}, calling cas(k, Some(v), <its own value>) on each"
+    ));
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    let versions: Vec<u64> = (0..KEYS).map(|k| kv.cas(k, None, 0).unwrap_or(0)).collect();
+    let got = hammer(|t, deadline| {
+        let mut results = Vec::new();
+        for k in 0..KEYS {
+            if Instant::now() >= deadline {
+                break;
+            }
+            results.push((k, kv.cas(k, Some(versions[k as usize]), t as u32 + 1)));
+        }
+        results
+    });
+    for (k, results) in by_key(&got) {
+        one_winner(
+            k,
+            &format!("cas({k}, Some({}), t + 1)", versions[k as usize]),
+            &results,
+        );
+    }
+}
+
+fn racing_create_if_absent_has_exactly_one_winner(_: &mut Ctx) {
+    scenario(format!(
+        "an empty store; {HAMMER} threads released together each walk keys 0, 1, 2, … in order for \
+         {HAMMER_FOR:?}, calling cas(k, None, <its own value>) on each"
+    ));
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    let got = hammer(|t, deadline| {
+        let mut results = Vec::new();
+        for k in 0..KEYS {
+            if Instant::now() >= deadline {
+                break;
+            }
+            results.push((k, kv.cas(k, None, t as u32 + 1)));
+        }
+        results
+    });
+    let keys = by_key(&got);
+    for (k, results) in &keys {
+        one_winner(*k, &format!("cas({k}, None, t + 1)"), results);
+    }
+    expect_eq("len(): one key per key attempted", kv.len(), keys.len());
+}
+
+fn racing_sets_each_replace_a_different_value(_: &mut Ctx) {
+    scenario(format!(
+        "key 0 holds 0; {HAMMER} threads released together each call set(0, <a value of its own, \
+         never used before>) over and over for {HAMMER_FOR:?}. One at a time, every value written is \
+         replaced exactly once (or is the final one), so no set may return a value another set returned"
+    ));
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(0, 0);
+    let got = hammer(|t, deadline| {
+        let mut replaced = Vec::new();
+        let mut i = 0u32;
+        while Instant::now() < deadline {
+            i += 1;
+            replaced.push(kv.set(0, (t as u32 + 1) << 24 | i));
+        }
+        (replaced, i)
+    });
+    let mut seen: BTreeMap<Option<u32>, usize> = BTreeMap::new();
+    for (replaced, _) in &got {
+        for old in replaced {
+            *seen.entry(*old).or_default() += 1;
+        }
+    }
+    if let Some((value, times)) = seen.iter().find(|(_, n)| **n > 1) {
+        fail(format!(
+            "{times} racing sets all returned {value:?} as the value they replaced: two sets read the \
+             same old value, so one of them overwrote a value nobody ever saw replaced. A set must read \
+             the old value and write the new one in one atomic step"
+        ));
+    }
+    let written: usize = got.iter().map(|(_, n)| *n as usize).sum();
+    expect_eq(
+        "how many values the sets replaced (one per set)",
+        seen.len(),
+        written,
+    );
+}
+
+fn cas_retry_loops_lose_no_increment(_: &mut Ctx) {
+    scenario(format!(
+        "a counter at key 0; {HAMMER} threads each add 1 through a loop (read version and value, cas \
+         with that version, retry on CasError) for {HAMMER_FOR:?}, counting their successful cas calls"
+    ));
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    let _ = kv.cas(0, None, 0);
+    let wins = hammer(|_, deadline| {
+        let mut wins = 0u32;
+        while Instant::now() < deadline {
+            let version = kv.version(&0);
+            let Some(value) = kv.get(&0) else { continue };
+            if kv.cas(0, version, value + 1).is_ok() {
+                wins += 1;
+            }
+        }
+        wins
+    });
+    step(format!("successful cas per thread: {wins:?}"));
+    expect_eq(
+        "the counter after every successful increment (a cas that wins on a stale version loses one)",
+        kv.get(&0),
+        Some(wins.iter().sum()),
+    );
+}
+
+fn a_transaction_reads_its_own_writes_and_hides_them_until_commit(_: &mut Ctx) {
+    scenario("one thread: a transaction writes keys 1 and 2 and deletes 3, then commits");
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(1, 1);
+    kv.set(3, 3);
+    kv.set_with_ttl(2, 2, 100);
+    let mut txn = kv.transaction();
+    step("let mut txn = transaction(); txn.set(1, 10); txn.set(2, 20); txn.delete(&3)");
+    txn.set(1, 10);
+    txn.set(2, 20);
+    txn.delete(&3);
+    expect_eq("txn.get(&1): its own write", txn.get(&1), Some(10));
+    expect_eq("txn.get(&3): its own delete", txn.get(&3), None);
+    expect_eq(
+        "txn.get(&4): never written, read from the store",
+        txn.get(&4),
+        None,
+    );
+    expect_eq(
+        "kv.get(&1) before commit: nobody else sees the write",
+        kv.get(&1),
+        Some(1),
+    );
+    expect_eq("kv.get(&3) before commit", kv.get(&3), Some(3));
+    expect_eq(
+        "kv.scan(.., 10) before commit",
+        kv.scan(.., 10),
+        vec![(1, 1), (2, 2), (3, 3)],
+    );
+    step("txn.commit()");
+    expect_eq("txn.commit()", txn.commit(), Ok(()));
+    expect_eq(
+        "kv.scan(.., 10) after commit",
+        kv.scan(.., 10),
+        vec![(1, 10), (2, 20)],
+    );
+    kv.tick(100);
+    expect_eq(
+        "get(&2) at time 100: the commit wrote it as a plain set, which clears the deadline 100",
+        kv.get(&2),
+        Some(20),
+    );
+    let mut txn = kv.transaction();
+    step("a second transaction reads key 1 from the store");
+    expect_eq(
+        "txn.get(&1) reads the committed value",
+        txn.get(&1),
+        Some(10),
+    );
+    expect_eq("commit of a read-only transaction", txn.commit(), Ok(()));
+}
+
+fn a_dropped_transaction_changes_nothing(_: &mut Ctx) {
+    scenario("a transaction writes and deletes, then is dropped without commit");
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(1, 1);
+    let before = kv.version(&1);
+    {
+        let mut txn = kv.transaction();
+        step("txn.set(1, 5); txn.set(2, 5); txn.delete(&1); drop(txn)");
+        txn.set(1, 5);
+        txn.set(2, 5);
+        txn.delete(&1);
+    }
+    expect_eq("scan(.., 10) after the drop", kv.scan(.., 10), vec![(1, 1)]);
+    expect_eq("version(&1) after the drop", kv.version(&1), before);
+}
+
+fn a_transaction_conflicts_when_a_key_it_read_changed(_: &mut Ctx) {
+    for (what, change) in [
+        ("set the key it read", 0),
+        ("deleted the key it read", 1),
+        ("created the key it read as absent", 2),
+        ("let the key it read expire (tick past its deadline)", 3),
+        ("set the key to the same value again", 4),
+        ("deleted and re-created it with the same value", 5),
+    ] {
+        scenario(format!(
+            "a transaction reads key 1 and writes key 2; meanwhile another caller {what}; then commit"
+        ));
+        let kv: SharedKv<u32, u32> = SharedKv::new();
+        if change != 2 {
+            kv.set_with_ttl(1, 1, 50);
+        }
+        kv.set(9, 9);
+        let mut txn = kv.transaction();
+        let read = txn.get(&1);
+        step(format!("txn.get(&1) -> {read:?}; txn.set(2, 2)"));
+        txn.set(2, 2);
+        match change {
+            0 => drop(kv.set(1, 7)),
+            1 => drop(kv.delete(&1)),
+            2 => drop(kv.set(1, 7)),
+            3 => drop(kv.tick(50)),
+            4 => drop(kv.set_with_ttl(1, 1, 50)),
+            _ => {
+                kv.delete(&1);
+                kv.set_with_ttl(1, 1, 50);
+            }
+        }
+        step(format!("another caller {what}; txn.commit()"));
+        expect_eq(
+            format!("txn.commit() after another caller {what}"),
+            txn.commit(),
+            Err(Conflict),
+        );
+        expect_eq(
+            "get(&2): a refused commit applies nothing",
+            kv.get(&2),
+            None,
+        );
+    }
+    scenario(
+        "a transaction reads key 1, another caller sets key 1, the transaction reads key 1 again and \
+         writes key 2: its first read is stale",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(1, 1);
+    let mut txn = kv.transaction();
+    let first = txn.get(&1);
+    kv.set(1, 2);
+    let second = txn.get(&1);
+    txn.set(2, 2);
+    step(format!(
+        "txn.get(&1) -> {first:?}; kv.set(1, 2); txn.get(&1) -> {second:?}; txn.set(2, 2)"
+    ));
+    expect_eq(
+        "txn.commit(): the version remembered is the one of the first read, which changed",
+        txn.commit(),
+        Err(Conflict),
+    );
+    scenario("a transaction reads key 1; another caller changes key 5, which it did not read");
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(1, 1);
+    let mut txn = kv.transaction();
+    txn.get(&1);
+    txn.set(2, 2);
+    kv.set(5, 5);
+    step("txn.get(&1); txn.set(2, 2); kv.set(5, 5); txn.commit()");
+    expect_eq("txn.commit(): key 1 is unchanged", txn.commit(), Ok(()));
+    expect_eq("get(&2)", kv.get(&2), Some(2));
+    let conflict = Conflict.to_string();
+    step(format!("format!(\"{{}}\", Conflict) -> {conflict:?}"));
+    expect(
+        conflict.contains(' ') && !conflict.contains("Conflict"),
+        format!("Display of Conflict should be a sentence; got {conflict:?}"),
+    );
+}
+
+fn the_first_committer_wins(_: &mut Ctx) {
+    scenario("two transactions read key 1 (a counter at 10) and each write 11; a commits, then b");
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(1, 10);
+    let mut a = kv.transaction();
+    let mut b = kv.transaction();
+    let (ra, rb) = (a.get(&1), b.get(&1));
+    step(format!(
+        "a.get(&1) -> {ra:?}; b.get(&1) -> {rb:?}; a.set(1, 11); b.set(1, 11)"
+    ));
+    a.set(1, ra.unwrap_or(0) + 1);
+    b.set(1, rb.unwrap_or(0) + 1);
+    expect_eq("a.commit(): the first committer", a.commit(), Ok(()));
+    expect_eq(
+        "b.commit(): key 1 changed since b read it",
+        b.commit(),
+        Err(Conflict),
+    );
+    expect_eq("get(&1)", kv.get(&1), Some(11));
+}
+
+fn a_transaction_that_read_nothing_never_conflicts(_: &mut Ctx) {
+    scenario("two transactions that only write key 1 (blind writes), committed in turn after other writes");
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    let mut a = kv.transaction();
+    let mut b = kv.transaction();
+    a.set(1, 1);
+    b.set(1, 2);
+    b.delete(&3);
+    kv.set(1, 0);
+    kv.set(3, 3);
+    step("a.set(1, 1); b.set(1, 2); b.delete(&3); kv.set(1, 0); kv.set(3, 3); a.commit(); b.commit()");
+    expect_eq("a.commit()", a.commit(), Ok(()));
+    expect_eq("b.commit()", b.commit(), Ok(()));
+    expect_eq(
+        "scan(.., 10): b committed last",
+        kv.scan(.., 10),
+        vec![(1, 2)],
+    );
+}
+
+fn write_skew_is_refused(_: &mut Ctx) {
+    scenario(
+        "two doctors on call (keys 1 and 2 hold 1). Each transaction reads both, sees the other on \
+         call, and takes itself off call (writes 0 to its own key). Both commit.",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(1, 1);
+    kv.set(2, 1);
+    let mut a = kv.transaction();
+    let mut b = kv.transaction();
+    let a_sees = (a.get(&1), a.get(&2));
+    let b_sees = (b.get(&1), b.get(&2));
+    step(format!(
+        "a reads {a_sees:?}, b reads {b_sees:?}; a.set(1, 0); b.set(2, 0)"
+    ));
+    a.set(1, 0);
+    b.set(2, 0);
+    let (ca, cb) = (a.commit(), b.commit());
+    step(format!("a.commit() -> {ca:?}; b.commit() -> {cb:?}"));
+    expect(
+        ca.is_ok() != cb.is_ok(),
+        format!(
+            "exactly one commit may succeed: b read key 1, which a changed before b committed, so b \
+             must conflict (validating only the keys written lets both through: write skew, no one \
+             on call). Got a: {ca:?}, b: {cb:?}"
+        ),
+    );
+    expect(
+        kv.get(&1) == Some(1) || kv.get(&2) == Some(1),
+        format!(
+            "someone must stay on call; got keys 1, 2 = {:?}, {:?}",
+            kv.get(&1),
+            kv.get(&2)
+        ),
+    );
+    scenario(
+        "the same race with threads: 200 rounds, two threads each running one doctor's transaction",
+    );
+    for round in 0..200 {
+        let kv: SharedKv<u32, u32> = SharedKv::new();
+        kv.set(1, 1);
+        kv.set(2, 1);
+        let results = run_threads(2, |t| {
+            let mine = t as u32 + 1;
+            let mut txn = kv.transaction();
+            let on_call = txn.get(&1).unwrap_or(0) + txn.get(&2).unwrap_or(0);
+            if on_call >= 2 {
+                txn.set(mine, 0);
+            }
+            txn.commit()
+        });
+        step(format!("round {round}: commits -> {results:?}"));
+        let on_call = kv.get(&1).unwrap_or(0) + kv.get(&2).unwrap_or(0);
+        if on_call == 0 {
+            fail(format!(
+                "round {round}: both doctors went off call (commits {results:?}): one of the \
+                 transactions read a key the other then changed, so it had to conflict"
+            ));
+        }
+    }
+}
+
+fn transaction_retry_loops_lose_no_increment(_: &mut Ctx) {
+    scenario(
+        "counters at keys 0 and 1; 4 threads each add 1 to both, 200 times, in one transaction per \
+         increment (get both, set both, commit; retry on Conflict)",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(0, 0);
+    kv.set(1, 0);
+    let conflicts = run_threads(4, |_| {
+        let mut conflicts = 0;
+        for _ in 0..200 {
+            loop {
+                let mut txn = kv.transaction();
+                let a = txn.get(&0).unwrap_or(0);
+                let b = txn.get(&1).unwrap_or(0);
+                txn.set(0, a + 1);
+                txn.set(1, b + 1);
+                if txn.commit().is_ok() {
+                    break;
+                }
+                conflicts += 1;
+            }
+        }
+        conflicts
+    });
+    step(format!("conflicts retried per thread: {conflicts:?}"));
+    expect_eq(
+        "(get(&0), get(&1)) after 800 committed increments of both",
+        (kv.get(&0), kv.get(&1)),
+        (Some(800), Some(800)),
+    );
+    scenario(format!(
+        "key 5 holds 0; {HAMMER} threads each run transactions (get(&5), set(5, value + 1), commit, \
+         no retry) for {HAMMER_FOR:?}, counting the commits that succeeded: the final value must equal \
+         that count"
+    ));
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(5, 0);
+    let wins = hammer(|_, deadline| {
+        let mut wins = 0u32;
+        while Instant::now() < deadline {
+            let mut txn = kv.transaction();
+            let v = txn.get(&5).unwrap_or(0);
+            txn.set(5, v + 1);
+            if txn.commit().is_ok() {
+                wins += 1;
+            }
+        }
+        wins
+    });
+    step(format!("successful commits per thread: {wins:?}"));
+    expect_eq(
+        "key 5 after every successful increment transaction (a lost update leaves it short)",
+        kv.get(&5),
+        Some(wins.iter().sum()),
+    );
+}
+
+fn a_commit_is_seen_whole_or_not_at_all(_: &mut Ctx) {
+    scenario(format!(
+        "keys 0..20 hold 0; for {HAMMER_FOR:?}, 2 threads commit transactions that each set all 20 keys \
+         to one new value, while {} threads scan(.., 100) over and over: every scan must see the 20 \
+         keys all equal",
+        HAMMER - 2
+    ));
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    for k in 0..20 {
+        kv.set(k, 0);
+    }
+    let bad = hammer(|t, deadline| {
+        let mut i = 0u32;
+        while Instant::now() < deadline {
+            i += 1;
+            if t < 2 {
+                let mut txn = kv.transaction();
+                for k in 0..20 {
+                    txn.set(k, (t as u32 + 1) << 24 | i);
+                }
+                let _ = txn.commit();
+            } else {
+                let seen = kv.scan(.., 100);
+                let first = seen.first().map(|(_, v)| *v);
+                if seen.len() != 20 || seen.iter().any(|(_, v)| Some(*v) != first) {
+                    return Some(seen);
+                }
+            }
+        }
+        None
+    });
+    if let Some(seen) = bad.into_iter().flatten().next() {
+        fail(format!(
+            "a scan racing the commits returned {} keys, not all equal: it saw part of a committing \
+             transaction. A commit applies all its writes in one atomic step, and a scan reads in one \
+             step.\nscan: {seen:?}",
+            seen.len()
+        ));
+    }
+}
+
+fn snapshot_reads_match_their_moment_while_others_write(_: &mut Ctx) {
+    scenario(
+        "keys 0..4 hold equal values; 2 threads keep raising all four together in one transaction \
+         each time; 2 threads take snapshots and read every key at the snapshot (get_at and scan_at), \
+         several times while the writers go on",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    for k in 0..4 {
+        kv.set(k, 0);
+    }
+    let done = AtomicBool::new(false);
+    let bad = run_threads(4, |t| {
+        if t < 2 {
+            for _ in 0..400 {
+                let mut txn = kv.transaction();
+                let v = txn.get(&0).unwrap_or(0);
+                for k in 0..4 {
+                    txn.set(k, v + 1);
+                }
+                let _ = txn.commit();
+            }
+            done.store(true, Ordering::SeqCst);
+            None
+        } else {
+            let mut reads = 0;
+            while !done.load(Ordering::SeqCst) || reads < 30 {
+                reads += 1;
+                let snap = kv.snapshot();
+                let first: Vec<Option<u32>> = (0..4).map(|k| kv.get_at(&snap, &k)).collect();
+                std::thread::yield_now();
+                let again = kv.scan_at(&snap, .., 10);
+                let second: Vec<Option<u32>> = (0..4).map(|k| kv.get_at(&snap, &k)).collect();
+                kv.release(snap);
+                let equal = first.iter().all(|v| *v == first[0]) && first[0].is_some();
+                let same = second == first
+                    && again.iter().map(|(_, v)| Some(*v)).collect::<Vec<_>>() == first;
+                if !equal || !same {
+                    return Some((first, again, second));
+                }
+            }
+            None
+        }
+    });
+    if let Some((first, again, second)) = bad.into_iter().flatten().next() {
+        fail(format!(
+            "a snapshot read keys 0..4 as {first:?}, then scan_at gave {again:?} and get_at {second:?}: \
+             a snapshot shows one moment (all four keys equal, as every commit keeps them) and never \
+             changes while others write"
+        ));
+    }
+    expect_eq(
+        "retained_versions() after every snapshot was released",
+        kv.retained_versions(),
+        4,
+    );
+}
+
+fn an_open_transaction_blocks_no_one(_: &mut Ctx) {
+    scenario(
+        "thread A opens a transaction, reads key 1 and writes key 2, and keeps it open; meanwhile \
+         thread B calls get, set, scan, cas, snapshot, get_at and commits a transaction of its own. \
+         B must finish while A's transaction is still open.",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(1, 1);
+    let (opened_tx, opened_rx) = mpsc::channel::<()>();
+    let (b_done_tx, b_done_rx) = mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        let kv = &kv;
+        s.spawn(move || {
+            let mut txn = kv.transaction();
+            txn.get(&1);
+            txn.set(2, 2);
+            let _ = opened_tx.send(());
+            // Keep the transaction open until B reports (or a while, if B is stuck).
+            let _ = b_done_rx.recv_timeout(Duration::from_secs(3));
+            let _ = txn.commit();
+        });
+        let _ = opened_rx.recv_timeout(Duration::from_secs(3));
+        step("A: transaction open (read key 1, wrote key 2)");
+        let (result_tx, result_rx) = mpsc::channel::<()>();
+        s.spawn(move || {
+            kv.get(&1);
+            kv.set(3, 3);
+            kv.scan(.., 10);
+            let v = kv.version(&3);
+            let _ = kv.cas(3, v, 4);
+            let snap = kv.snapshot();
+            kv.get_at(&snap, &1);
+            kv.release(snap);
+            let mut mine = kv.transaction();
+            mine.get(&3);
+            mine.set(4, 4);
+            let _ = mine.commit();
+            let _ = result_tx.send(());
+            let _ = b_done_tx.send(());
+        });
+        let began = Instant::now();
+        let finished = result_rx.recv_timeout(Duration::from_secs(2)).is_ok();
+        step(format!(
+            "B: {} after {:?}",
+            if finished {
+                "finished"
+            } else {
+                "still blocked"
+            },
+            began.elapsed()
+        ));
+        expect(
+            finished,
+            "thread B's calls did not finish within 2 s while A's transaction was open: an open \
+             transaction must hold no lock (buffer its writes and check versions at commit)",
+        );
+    });
+    expect_eq("get(&4): B's transaction committed", kv.get(&4), Some(4));
+}
+
+fn everything_at_once_never_deadlocks(ctx: &mut Ctx) {
+    scenario(
+        "4 threads for 200 ms: random sets, deletes, cas, scans, ticks, snapshots with reads and \
+         releases, and transactions over keys 0..8, all at once; then the store must still answer",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    let seeds: Vec<u64> = (0..4).map(|_| ctx.rng().next_u64()).collect();
+    let start = Instant::now();
+    step("phase: 4 threads of mixed calls");
+    run_threads(4, |t| {
+        let mut rng = Rng::new(seeds[t]);
+        let mut i = 0u64;
+        while start.elapsed() < Duration::from_millis(200) {
+            i += 1;
+            let k = rng.below(8) as u32;
+            match rng.below(9) {
+                0 => drop(kv.set(k, i as u32)),
+                1 => drop(kv.delete(&k)),
+                2 => {
+                    let v = kv.version(&k);
+                    let _ = kv.cas(k, v, i as u32);
+                }
+                3 => drop(kv.scan(k.., 4)),
+                4 => drop(kv.tick(i / 8)),
+                5 => drop(kv.set_with_ttl(k, 1, rng.below(20))),
+                6 => {
+                    let snap = kv.snapshot();
+                    kv.get_at(&snap, &k);
+                    kv.scan_at(&snap, .., 8);
+                    kv.release(snap);
+                }
+                _ => {
+                    let mut txn = kv.transaction();
+                    let v = txn.get(&k).unwrap_or(0);
+                    txn.set((k + 1) % 8, v);
+                    txn.delete(&((k + 2) % 8));
+                    let _ = txn.commit();
+                }
+            }
+        }
+    });
+    step("phase: the store answers after the storm");
+    let len = kv.len();
+    expect_eq(
+        "len() equals the number of keys scan returns",
+        kv.scan(.., 100).len(),
+        len,
+    );
+    expect_eq(
+        "retained_versions() equals len() once every snapshot was released",
+        kv.retained_versions(),
+        len,
+    );
+}
