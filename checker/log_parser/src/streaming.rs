@@ -396,6 +396,37 @@ fn an_io_error_is_yielded_once_and_ends_the_stream(_: &mut Ctx) {
         got,
         expected,
     );
+    let cut = b"2024-05-01T12:00:00Z INFO a: one\n  more\n2024-05-01T12:00:01Z INFO a: two\n";
+    let fail_at = cut.iter().rposition(|&b| b == b'Z').unwrap_or(0); // inside the second header
+    scenario(format!(
+        "a reader that fails after {fail_at} bytes, in the middle of the header line of record 2, handed out in \
+         chunks of 7 bytes: record 1 is complete (the next header has started), so it comes out before the error:\n{}",
+        excerpt(cut, 1, 3)
+    ));
+    let mut entries = LogReader::new(ChunkReader::new(cut.to_vec(), &[7]).failing_at(fail_at));
+    let mut got = Vec::new();
+    for _ in 0..4 {
+        let next = entries.next();
+        step(format!(
+            "next() -> {}",
+            syskata_kit::fail::shorten(&format!("{next:?}"))
+        ));
+        got.push(match next {
+            Some(Ok(e)) => format!("{:?}", item(e)),
+            Some(Err(_)) => "Err".to_owned(),
+            None => "None".to_owned(),
+        });
+    }
+    expect_eq(
+        "four calls of next(): the complete record 1, then the error once, then None",
+        got,
+        vec![
+            format!("{:?}", rec(1, T0, Level::Info, "a", "one\n  more")),
+            "Err".to_owned(),
+            "None".to_owned(),
+            "None".to_owned(),
+        ],
+    );
     scenario("a reader that fails on its very first read");
     let mut entries = LogReader::new(ChunkReader::new(input.to_vec(), &[5]).failing_at(0));
     let first = entries.next();
@@ -518,6 +549,46 @@ fn a_record_of_exactly_the_limit_is_kept_and_one_byte_more_is_too_long(_: &mut C
             rec(3, T0 + 1000, Level::Info, "s", "next"),
         ],
     );
+    // Header (30 bytes) and three continuation lines of 20, 25 and 25: exactly 100 without the endings.
+    let lines = [
+        "2024-05-01T12:00:00Z INFO s: m",
+        &"a".repeat(20),
+        &"b".repeat(25),
+        &"c".repeat(25),
+    ];
+    let several = format!("{}\n2024-05-01T12:00:01Z INFO s: next\n", lines.join("\n"));
+    let message = format!("m\n{}\n{}\n{}", lines[1], lines[2], lines[3]);
+    check_with(
+        "a record of four lines adding up to exactly the limit (100): the line endings are not part of its size",
+        several.as_bytes(),
+        &[5],
+        false,
+        LIMIT,
+        &[rec(1, T0, Level::Info, "s", &message), rec(5, T0 + 1000, Level::Info, "s", "next")],
+    );
+    check_with(
+        "the same four lines with `\\r\\n` endings",
+        several.replace('\n', "\r\n").as_bytes(),
+        &[5],
+        false,
+        LIMIT,
+        &[
+            rec(1, T0, Level::Info, "s", &message),
+            rec(5, T0 + 1000, Level::Info, "s", "next"),
+        ],
+    );
+    let longer = several.replacen("ccc", "cccc", 1);
+    check_with(
+        "the same record with one byte more on its last line: TooLong",
+        longer.as_bytes(),
+        &[5],
+        false,
+        LIMIT,
+        &[
+            Item::problem(1, "TooLong"),
+            rec(5, T0 + 1000, Level::Info, "s", "next"),
+        ],
+    );
     let header = b"2024-05-01T12:00:00Z INFO s: a header longer than the limit of forty\nnext\n2024-05-01T12:00:01Z INFO s: ok\n";
     check_with(
         "a header line alone longer than the limit (40): TooLong, and its continuation line goes with it",
@@ -592,9 +663,10 @@ fn a_too_long_orphan_line_is_reported_alone(_: &mut Ctx) {
 }
 
 fn problems_before_the_limit_come_after_too_long(_: &mut Ctx) {
-    let input: &[u8] = b"2024-05-01T12:00:00Z ERROR u: start\n  bad \xff here\n  and \xfe here\n  zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\n2024-05-01T12:00:01Z INFO u: ok\n";
+    let input: &[u8] = b"2024-05-01T12:00:00Z ERROR u: start\n  bad \xff here\n  and \xfe here\n  \xffzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\n2024-05-01T12:00:01Z INFO u: ok\n";
     check_with(
-        "a record with bad UTF-8 on lines 2 and 3 that passes the limit (80) on line 4",
+        "a record with bad UTF-8 on lines 2 and 3 that passes the limit (80) on line 4, which has a bad byte too \
+         (never decoded: no problem for it)",
         input,
         &[9],
         false,

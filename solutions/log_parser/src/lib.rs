@@ -381,6 +381,8 @@ pub struct LogReader<R> {
     skip_line_rest: bool,
     skip_record: bool,
     done: bool,
+    /// An I/O error to return once the entries completed before it have been handed out.
+    error: Option<io::Error>,
 }
 
 /// Calls `f` with the reader's buffered bytes (retrying `Interrupted`) and consumes what it used.
@@ -447,6 +449,7 @@ impl<R: BufRead> LogReader<R> {
             skip_line_rest: false,
             skip_record: false,
             done: false,
+            error: None,
         }
     }
 
@@ -604,12 +607,14 @@ impl<R: BufRead> Iterator for LogReader<R> {
                 return Some(Ok(entry));
             }
             if self.done {
-                return None;
+                return self.error.take().map(Err);
             }
             if let Err(e) = self.step() {
+                // Entries completed before the failure (a record closed by the header being read)
+                // still come out first; the record being assembled is dropped.
                 self.done = true;
                 self.open = None;
-                return Some(Err(e));
+                self.error = Some(e);
             }
         }
     }
