@@ -26,8 +26,8 @@ pub fn stage() -> Stage {
             plan_does_not_change_the_scheduler,
             random_graphs_obey_dependencies_and_the_tie_rule,
             a_chain_of_100k_tasks_does_not_overflow_the_stack,
-            wide_fan_out_and_fan_in,
             plan_costs_v_log_v,
+            wide_fan_out_and_fan_in,
         ],
     }
 }
@@ -210,6 +210,18 @@ fn a_duplicate_id_is_refused_and_the_first_task_kept(_: &mut Ctx) {
         s.plan(),
         Ok(vec![2, 1]),
     );
+    step("add_task(3, 0, &[1])");
+    expect_eq(
+        "add_task(3, 0, &[1]): 3 is a new id",
+        s.add_task(3, 0, &[1]),
+        Ok(()),
+    );
+    step("plan()");
+    expect_eq(
+        "plan(): 3 depends on the first task 1; the refused duplicate must not have disturbed where id 1 lives",
+        s.plan(),
+        Ok(vec![2, 1, 3]),
+    );
     step("add_task(0, 1, &[])");
     expect_eq(
         "add_task(0, 1, &[]): 0 is a new id",
@@ -374,10 +386,11 @@ fn wide_fan_out_and_fan_in(_: &mut Ctx) {
 
 fn plan_costs_v_log_v(_: &mut Ctx) {
     scenario(
-        "graphs where half the tasks are ready at the start and each placed task releases one more (task \
-         i + n/2 needs task i), random priorities 0..=1000: plan() is timed on 16 graphs of 500 tasks and on \
-         one graph of 8,000 (the same number of tasks in all). O((V + E) log V) costs about the same per task \
-         at both sizes; scanning the ready tasks on every pick costs 16× more per task on the large graph.",
+        "two probes. First, graphs where half the tasks are ready at the start and each placed task releases one \
+         more (task i + n/2 needs task i), random priorities 0..=1000; then graphs where one task waits on all \
+         the others. plan() is timed on 16 graphs of 500 tasks and on one graph of 8,000 (the same number of \
+         tasks in all). O((V + E) log V) costs about the same per task at both sizes; scanning the ready tasks \
+         on every pick, or the dependency list for each dependency, costs 16× more per task on the large graph.",
     );
     let mut probe_rng = syskata_kit::Rng::new(7);
     let priorities: Vec<u32> = (0..LARGE).map(|_| probe_rng.below(1001) as u32).collect();
@@ -404,6 +417,34 @@ fn plan_costs_v_log_v(_: &mut Ctx) {
                 }
             },
         );
+    step("second probe: one task that waits on every other task (16 graphs of 500 tasks, one of 8,000)");
+    Scaling::new(
+        "plan() of graphs where one task waits on all the others",
+        500,
+        LARGE,
+    )
+    .demanding("O((V + E) log V)")
+    .max_ratio(5.0)
+    .run(
+        |n| {
+            (0..LARGE / n)
+                .map(|_| {
+                    let mut s = Scheduler::new();
+                    for i in 1..n as u64 {
+                        let _ = s.add_task(i, priorities[i as usize], &[]);
+                    }
+                    let all: Vec<u64> = (1..n as u64).collect();
+                    let _ = s.add_task(0, 0, &all);
+                    s
+                })
+                .collect::<Vec<_>>()
+        },
+        |graphs| {
+            for s in graphs.iter() {
+                expect(s.plan().is_ok(), "plan() of a valid graph returned Err");
+            }
+        },
+    );
 }
 
 /// The large size of the plan probe; the small size plans as many tasks in several graphs.

@@ -24,6 +24,8 @@ pub fn stage() -> Stage {
             base_delay_zero_and_a_cap_below_the_base,
             max_attempts_zero_one_and_a_hundred,
             a_retried_task_competes_by_the_tie_rule,
+            a_dependency_listed_twice_releases_its_task_once,
+            a_policy_changed_between_failures_decides_the_next_one,
             a_final_failure_skips_everything_downstream_naming_the_root,
             a_task_with_two_failed_dependencies_names_the_first_failure,
             summary_reports_every_task,
@@ -569,6 +571,69 @@ fn a_retried_task_competes_by_the_tie_rule(_: &mut Ctx) {
     );
     next(&mut s, 10, Some(5), "");
     state(&s, 5, TaskState::Running { attempt: 2 }, "");
+
+    let mut s = setup(
+        "tasks 1 (priority 1) and 2 (priority 5), each with 2 attempts and 10 ms pauses",
+        &Graph::new().task(1, 1, &[]).task(2, 5, &[]),
+    );
+    retry(&mut s, 1, 2, 10, 10);
+    retry(&mut s, 2, 2, 10, 10);
+    next(&mut s, 0, Some(2), "");
+    next(&mut s, 0, Some(1), "");
+    failed(&mut s, 1, 0);
+    failed(&mut s, 2, 0);
+    next(
+        &mut s,
+        10,
+        Some(2),
+        "both retries are due at 10: every due task competes, so priority 5 goes first",
+    );
+    next(&mut s, 10, Some(1), "");
+}
+
+fn a_dependency_listed_twice_releases_its_task_once(_: &mut Ctx) {
+    let mut s = setup(
+        "task 2 lists its dependency 1 twice",
+        &Graph::new().task(1, 0, &[]).task(2, 0, &[1, 1]),
+    );
+    next(&mut s, 0, Some(1), "");
+    next(&mut s, 0, None, "2 waits for 1");
+    done(&mut s, 1);
+    next(
+        &mut s,
+        0,
+        Some(2),
+        "1 succeeded: a dependency listed twice counts once",
+    );
+}
+
+fn a_policy_changed_between_failures_decides_the_next_one(_: &mut Ctx) {
+    let mut s = setup(
+        "task 1 with 3 attempts and 10 ms pauses",
+        &Graph::new().task(1, 0, &[]),
+    );
+    retry(&mut s, 1, 3, 10, 10);
+    next(&mut s, 0, Some(1), "");
+    failed(&mut s, 1, 0);
+    next(&mut s, 10, Some(1), "");
+    retry(&mut s, 1, 3, 100, 100);
+    failed(&mut s, 1, 10);
+    next(
+        &mut s,
+        109,
+        None,
+        "the policy in force at the second failure has 100 ms pauses (100 × 2 capped at 100)",
+    );
+    next(&mut s, 110, Some(1), "");
+    retry(&mut s, 1, 1, 100, 100);
+    failed(&mut s, 1, 110);
+    next(
+        &mut s,
+        u64::MAX,
+        None,
+        "the policy now allows 1 attempt and 3 were made: the failure is final",
+    );
+    state(&s, 1, TaskState::Failed { attempts: 3 }, "");
 }
 
 fn a_final_failure_skips_everything_downstream_naming_the_root(_: &mut Ctx) {
