@@ -130,9 +130,14 @@ pub fn build_command(root: &Path, req: &Request) -> Command {
         &req.drill.checker_package(),
         "--test",
         "stages",
-    ])
-    .args(["--no-default-features", "--features", &features.join(",")])
-    .arg(if req.color {
+    ]);
+    // The reference with every stage is the checker's default build: asking for it by default
+    // features reuses the test binary `cargo test --workspace` already built.
+    let everything = compiled.len() == req.drill.stages.len();
+    if !(matches!(req.subject, Subject::Reference) && everything) {
+        cmd.args(["--no-default-features", "--features", &features.join(",")]);
+    }
+    cmd.arg(if req.color {
         "--color=always"
     } else {
         "--color=never"

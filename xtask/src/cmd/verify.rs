@@ -297,6 +297,16 @@ fn check_features(root: &Path, drill: &Drill) -> Result<String> {
     if all != expected {
         bail!("feature all-stages is {all:?}, expected {expected:?} (catalog order)");
     }
+    // Grading the reference at every stage uses the default build (the one `cargo test` makes).
+    let mut default: Vec<&str> = features
+        .get("default")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    default.sort_unstable();
+    if default != ["all-stages", "reference"] {
+        bail!("feature default is {default:?}, expected [\"reference\", \"all-stages\"]");
+    }
     for subject in ["learner", "reference", "mutant"] {
         if !features.contains_key(subject) {
             bail!("feature {subject} is missing");
