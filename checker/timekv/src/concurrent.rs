@@ -25,6 +25,8 @@ pub fn stage() -> Stage {
             threads_creating_the_same_new_key_lose_no_version,
             compaction_alongside_reads_and_writes_changes_no_answer_and_loses_no_write,
             keys_forgotten_by_compaction_while_writers_bring_them_back_lose_nothing,
+            a_writer_sees_its_own_write_while_compaction_keeps_forgetting_its_key,
+            len_stays_exact_under_many_concurrent_writers,
             an_operation_on_one_key_never_waits_for_another_key,
             everything_at_once_ends_without_deadlock_and_len_matches,
         ],
@@ -294,40 +296,52 @@ fn perform(kv: &SharedTimeKv<u32>, call: &Call) -> Answer {
 
 fn calls_on_one_key_are_linearizable(ctx: &mut Ctx) {
     scenario(
-        "400 short rounds on a fresh SharedTimeKv<u32> each: 3 threads released together, each \
-         making 3 calls (set, get, delete) on keys \"x\" and \"y\" at timestamps 1 and 2 (in half \
-         the rounds every thread writes \"x\" at timestamp 1); every call's start, end and result \
-         is recorded, and each key's calls must have a legal one-at-a-time order",
+        "800 short rounds on a fresh SharedTimeKv<u32> each: 3 threads released together, each \
+         making 3 calls; in three rounds of four every thread races on \"x\" at timestamp 1 \
+         (deletes after x held 99 at 1; two corrections and a read; deletes and reads), in the \
+         fourth they mix set, get and delete on \"x\" and \"y\" at timestamps 1 and 2; every \
+         call's start, end and result is recorded, and each key's calls must have a legal \
+         one-at-a-time order",
     );
     let mut rng = ctx.rng().fork();
-    for round in 0..400 {
-        let contended = round % 2 == 0;
+    for round in 0..800 {
+        // Rounds cycle through races on one key and timestamp, then a free mix on two keys.
+        let pattern = round % 4;
+        let seeded = pattern == 0 || pattern == 2;
         let plans: Vec<Vec<Call>> = (0..3u32)
             .map(|t| {
-                (0..3u32)
-                    .map(|i| {
-                        let v = t * 10 + i;
-                        if contended {
-                            match rng.below(3) {
-                                0 => Call::Set("x", 1, v),
-                                1 => Call::Delete("x", 1),
-                                _ => Call::Get("x", 1),
-                            }
-                        } else {
+                let v = t * 10;
+                match pattern {
+                    0 => vec![
+                        Call::Delete("x", 1),
+                        Call::Set("x", 1, v),
+                        Call::Delete("x", 1),
+                    ],
+                    1 => vec![
+                        Call::Set("x", 1, v),
+                        Call::Set("x", 1, v + 1),
+                        Call::Get("x", 1),
+                    ],
+                    2 => vec![
+                        Call::Delete("x", 1),
+                        Call::Get("x", 1),
+                        Call::Delete("x", 1),
+                    ],
+                    _ => (0..3u32)
+                        .map(|i| {
                             let k = *rng.pick(&["x", "y"]);
                             let ts = rng.range(1, 2);
                             match rng.below(10) {
-                                0..=3 => Call::Set(k, ts, v),
+                                0..=3 => Call::Set(k, ts, v + i),
                                 4..=6 => Call::Delete(k, ts),
                                 _ => Call::Get(k, ts),
                             }
-                        }
-                    })
-                    .collect()
+                        })
+                        .collect(),
+                }
             })
             .collect();
         let kv: SharedTimeKv<u32> = SharedTimeKv::new();
-        let seeded = contended && round % 4 == 0;
         if seeded {
             kv.set("x", 99, 1);
         }
@@ -660,6 +674,95 @@ fn keys_forgotten_by_compaction_while_writers_bring_them_back_lose_nothing(ctx: 
         kv.len(),
         KEYS,
     );
+}
+
+fn a_writer_sees_its_own_write_while_compaction_keeps_forgetting_its_key(_: &mut Ctx) {
+    scenario(
+        "one SharedTimeKv<u32>; 150 rounds, each releasing 3 threads together: 2 writers, each on \
+         its own key, loop 60 times: set(key, i, 1), get(key, 5) (must be Some(i): the value at 1 \
+         is in force at 5, and a compaction at 2 must keep it), delete(key, 1) (now the key holds \
+         only a tombstone before 2, so a compaction may empty it and forget it); the third thread \
+         calls compact(2) over and over until both writers are done",
+    );
+    const ROUNDS: u32 = 150;
+    const LOOPS: u32 = 60;
+    let kv: SharedTimeKv<u32> = SharedTimeKv::new();
+    let wrong = Mutex::new(None::<String>);
+    for round in 0..ROUNDS {
+        let writing = AtomicUsize::new(2);
+        run_threads(3, |t| {
+            if t == 2 {
+                while writing.load(Ordering::SeqCst) > 0 {
+                    kv.compact(2);
+                }
+                return;
+            }
+            let key = format!("own{t}");
+            for i in 0..LOOPS {
+                let v = round * LOOPS + i;
+                kv.set(&key, v, 1);
+                let got = kv.get(&key, 5);
+                if got != Some(v) {
+                    wrong
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get_or_insert(format!(
+                            "round {round}, writer {t}: set({key:?}, {v}, 1) returned, then \
+                             get({key:?}, 5) returned {got:?} instead of Some({v}). Meanwhile a \
+                             compaction had just emptied the key (its only version was the \
+                             tombstone of the previous loop) and removed it: the set went into the \
+                             key's old history, which is no longer in the key map, so the version \
+                             is lost"
+                        ));
+                    break;
+                }
+                kv.delete(&key, 1);
+            }
+            writing.fetch_sub(1, Ordering::SeqCst);
+        });
+        if let Some(w) = wrong.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            fail(w);
+        }
+    }
+}
+
+fn len_stays_exact_under_many_concurrent_writers(_: &mut Ctx) {
+    scenario(
+        "one SharedTimeKv<u32>; 250 rounds, each releasing 4 threads together that write 40 new \
+         versions each (its own key, fresh timestamps) as fast as they can; after every round \
+         len() must be exactly 160 × the rounds so far (a count kept with a separate load and \
+         store loses increments when writers of different keys update it at the same time)",
+    );
+    const ROUNDS: u64 = 250;
+    const PER_THREAD: u64 = 40;
+    let kv: SharedTimeKv<u32> = SharedTimeKv::new();
+    for round in 0..ROUNDS {
+        run_threads(4, |t| {
+            let key = format!("writer{t}");
+            for i in 0..PER_THREAD {
+                let ts = round * PER_THREAD + i;
+                kv.set(&key, ts as u32, ts);
+            }
+        });
+        let expected = ((round + 1) * 4 * PER_THREAD) as usize;
+        let len = kv.len();
+        if len != expected {
+            let stored: usize = (0..4)
+                .map(|t| kv.history(&format!("writer{t}"), ..).len())
+                .sum();
+            step(format!(
+                "after round {round}: the histories list {stored} versions, len() says {len}"
+            ));
+            expect_eq(
+                format!(
+                    "len() after round {round}, once the 4 writers finished: every set added a \
+                     version"
+                ),
+                len,
+                expected,
+            );
+        }
+    }
 }
 
 /// A value whose `clone()` can be made to block until released, to hold one call inside a key.

@@ -452,15 +452,15 @@ fn a_rolling_horizon_keeps_the_number_of_versions_bounded(ctx: &mut Ctx) {
 
 fn compact_with_little_to_do_is_fast_on_a_big_store(_: &mut Ctx) {
     scenario(
-        "n keys (n = 250, then 8,000), each with versions at 1 and 2 and one far in the future \
+        "n keys (n = 125, then 4,000), each with versions at 1 and 2 and one far in the future \
          (at 1,000,000,000), compacted once at 2; then the same batch, 10 times: 20 keys spread \
          over the store get a new version at t, then compact(t) (dropping those 20 keys' previous \
          versions), t = 3, 4, …; the time must not grow with n",
     );
-    let all: Vec<String> = (0..8_000).map(|k| format!("key:{k:06}")).collect();
+    let all: Vec<String> = (0..4_000).map(|k| format!("key:{k:06}")).collect();
     let mut clock = 3u64;
     run_prebuilt(
-        Scaling::new("compact with little to drop", 250, 8_000)
+        Scaling::new("compact with little to drop", 125, 4_000)
             .demanding("a cost that follows the versions dropped, not the store"),
         |n| {
             let mut kv: TimeKv<u64> = TimeKv::new();
@@ -487,12 +487,12 @@ fn compact_with_little_to_do_is_fast_on_a_big_store(_: &mut Ctx) {
 
 fn keys_compacted_away_cost_nothing_to_scan(_: &mut Ctx) {
     scenario(
-        "n keys \"dead:…\" (n = 250, then 8,000) written at 1 and deleted at 2, and 20 live keys \
+        "n keys \"dead:…\" (n = 125, then 4,000) written at 1 and deleted at 2, and 20 live keys \
          \"live:…\"; compact(3) forgets the dead keys; then the same batch of 50 scan_at(\"\", 5), \
          each returning the 20 live keys; the time must not grow with n",
     );
     run_prebuilt(
-        Scaling::new("scan_at after many keys were compacted away", 250, 8_000)
+        Scaling::new("scan_at after many keys were compacted away", 125, 4_000)
             .demanding("a cost that follows the keys still stored"),
         |n| {
             let mut kv: TimeKv<u64> = TimeKv::new();

@@ -428,11 +428,13 @@ impl<V: Clone + Send + Sync> SharedTimeKv<V> {
             }
             let was_live = visible(&slot.history, ts).is_some();
             let replaced = slot.history.insert(ts, version);
-            let dues = dues(&slot.history, ts, tombstone);
-            drop(slot);
             if replaced.is_none() {
+                // Counted under the key's lock: a compaction dropping this version subtracts it
+                // only after it was added, so `len` never dips below zero while threads run.
                 self.versions.fetch_add(1, Ordering::Relaxed);
             }
+            let dues = dues(&slot.history, ts, tombstone);
+            drop(slot);
             for due in dues.into_iter().flatten() {
                 // The receiver lives as long as `self`, so the send cannot fail.
                 let _ = self.outbox.send((due, Arc::clone(&name)));
