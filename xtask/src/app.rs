@@ -24,6 +24,8 @@ pub struct App {
     pub store: Store,
     /// Whether to print colour.
     pub color: bool,
+    /// Whether file paths are OSC-8 hyperlinks (see [`links_wanted`]).
+    pub links: bool,
 }
 
 impl App {
@@ -40,12 +42,24 @@ impl App {
             && crate::util::stdout_is_terminal();
         colored::control::set_override(color);
         let catalog = Catalog::load(&root)?;
+        let links = links_wanted(
+            color,
+            std::env::var("SYSKATA_LINKS").ok().as_deref(),
+            std::env::var("TERM").ok().as_deref(),
+        );
         Ok(App {
             store: Store::new(&root),
             root,
             catalog,
             color,
+            links,
         })
+    }
+
+    /// Returns `rel` (a path relative to the workspace) as printed: a hyperlink to the file when
+    /// links are on, plain text otherwise.
+    pub fn file(&self, rel: &str) -> String {
+        ui::link(rel, &self.root.join(rel), self.links)
     }
 
     /// Loads the progress; returns it and whether this is a first run. Explains a recovery on stderr.
@@ -108,12 +122,59 @@ impl App {
         println!(
             "{}",
             format!(
-                "Your code: exercises/{}/src/lib.rs — edit it, then run `cargo xtask next` (or keep `cargo xtask watch` running).",
-                drill.name
+                "Your code: {} — edit it, then run `cargo xtask next` (or keep `cargo xtask watch` running).",
+                self.file(&format!("exercises/{}/src/lib.rs", drill.name))
             )
             .dimmed()
         );
         Ok(())
+    }
+
+    /// Opens the learner's file of `drill` in their editor: `SYSKATA_EDITOR` always, and with
+    /// `--edit` (`asked`) also `VISUAL` or `EDITOR`. Best effort: a failure is a warning on stderr.
+    pub fn open_in_editor(&self, drill: &Drill, asked: bool) {
+        let var = |name: &str| std::env::var(name).ok();
+        let Some(editor) = editor_command(
+            var("SYSKATA_EDITOR").as_deref(),
+            asked,
+            var("VISUAL").as_deref(),
+            var("EDITOR").as_deref(),
+        ) else {
+            if asked {
+                eprintln!(
+                    "{} --edit found no editor: set SYSKATA_EDITOR (for example `export SYSKATA_EDITOR=\"code -g\"`), VISUAL or EDITOR.",
+                    "warning:".yellow().bold()
+                );
+            }
+            return;
+        };
+        let path = self
+            .root
+            .join("exercises")
+            .join(&drill.name)
+            .join("src")
+            .join("lib.rs");
+        let argv = editor_argv(&editor, &path.to_string_lossy());
+        let Some((program, args)) = argv.split_first() else {
+            return;
+        };
+        // Terminal editors take over this terminal until they exit; GUI editors return at once.
+        let status = std::process::Command::new(program)
+            .args(args)
+            .current_dir(&self.root)
+            .status();
+        match status {
+            Ok(s) if s.success() => {}
+            Ok(s) => eprintln!(
+                "{} the editor `{editor}` exited with {s}; open {} yourself.",
+                "warning:".yellow().bold(),
+                path.display()
+            ),
+            Err(e) => eprintln!(
+                "{} cannot start the editor `{editor}` ({e}); check SYSKATA_EDITOR, VISUAL or EDITOR.",
+                "warning:".yellow().bold()
+            ),
+        }
     }
 
     /// Starts compiling the grading build of `drill`'s `stage` in the background, so that the first
@@ -166,6 +227,25 @@ impl App {
                 format!("grading {}: {} …", drill.name, names.join(", ")).dimmed()
             );
         }
+        let checked = crate::api::check_learner(&self.root, drill, stages, self.color);
+        match checked? {
+            crate::api::Checked::Fine => {}
+            crate::api::Checked::BuildFailed(log) => {
+                if tty {
+                    eprint!("\r\x1b[2K");
+                }
+                print!("{}", ui::build_failure(drill, &log, &names));
+                return Ok((Verdict::NoBuild, Vec::new()));
+            }
+            crate::api::Checked::Problems(problems) => {
+                if tty {
+                    eprint!("\r\x1b[2K");
+                }
+                let file = self.file(&format!("exercises/{}/src/lib.rs", drill.name));
+                print!("{}", ui::api_report(drill, &problems, &file));
+                return Ok((Verdict::NoBuild, Vec::new()));
+            }
+        }
         let req = Request {
             drill,
             stages: stages.to_vec(),
@@ -211,6 +291,52 @@ impl App {
     }
 }
 
+/// Returns whether to print file paths as OSC-8 hyperlinks: `SYSKATA_LINKS=0|1` decides, else links
+/// follow colour (a terminal without `NO_COLOR`) except on terminals known to print the escape
+/// as garbage (`TERM=dumb`, the Linux console).
+pub fn links_wanted(color: bool, setting: Option<&str>, term: Option<&str>) -> bool {
+    match setting {
+        Some("0") | Some("off") | Some("no") => false,
+        Some("1") | Some("on") | Some("yes") => true,
+        _ => color && !matches!(term, Some("dumb") | Some("linux")),
+    }
+}
+
+/// Returns the editor command to run: `SYSKATA_EDITOR` when set, else (only when asked with `--edit`)
+/// `VISUAL`, then `EDITOR`. Empty values count as unset.
+pub fn editor_command(
+    syskata: Option<&str>,
+    asked: bool,
+    visual: Option<&str>,
+    editor: Option<&str>,
+) -> Option<String> {
+    let set = |v: Option<&str>| {
+        v.map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    set(syskata).or_else(|| {
+        if asked {
+            set(visual).or_else(|| set(editor))
+        } else {
+            None
+        }
+    })
+}
+
+/// Splits an editor command on whitespace and puts `file` where `{file}` is, or at the end.
+pub fn editor_argv(command: &str, file: &str) -> Vec<String> {
+    let mut argv: Vec<String> = command.split_whitespace().map(str::to_owned).collect();
+    if argv.iter().any(|a| a.contains("{file}")) {
+        for a in &mut argv {
+            *a = a.replace("{file}", file);
+        }
+    } else {
+        argv.push(file.to_owned());
+    }
+    argv
+}
+
 /// How grading the learner's crate went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -228,5 +354,45 @@ pub fn exit_for(passed: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(FAILING)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syskata_editor_wins_and_the_others_count_only_with_edit() {
+        assert_eq!(
+            editor_command(Some("code -g"), false, Some("vim"), None).as_deref(),
+            Some("code -g")
+        );
+        assert_eq!(editor_command(None, false, Some("vim"), Some("nano")), None);
+        assert_eq!(
+            editor_command(None, true, Some(" "), Some("nano")).as_deref(),
+            Some("nano")
+        );
+        assert_eq!(editor_command(None, true, None, None), None);
+    }
+
+    #[test]
+    fn the_file_goes_where_the_placeholder_is_or_last() {
+        assert_eq!(
+            editor_argv("code -g", "/w/lib.rs"),
+            ["code", "-g", "/w/lib.rs"]
+        );
+        assert_eq!(
+            editor_argv("subl {file}:1", "/w/lib.rs"),
+            ["subl", "/w/lib.rs:1"]
+        );
+    }
+
+    #[test]
+    fn links_follow_colour_unless_set_or_the_terminal_cannot_show_them() {
+        assert!(links_wanted(true, None, Some("xterm-256color")));
+        assert!(!links_wanted(false, None, Some("xterm-256color")));
+        assert!(!links_wanted(true, None, Some("dumb")));
+        assert!(!links_wanted(true, Some("0"), None));
+        assert!(links_wanted(false, Some("1"), None));
     }
 }

@@ -328,33 +328,20 @@ pub fn strip_ansi(text: &str) -> String {
     out
 }
 
-/// Kills `pid` and every process descended from it (Linux: walks /proc; elsewhere only `pid`).
+/// Kills `pid` and every process descended from it. Who descends from whom is asked of the OS at
+/// run time: `/proc` where it lists processes (Linux), else `ps -A -o pid= -o ppid=` (macOS, the
+/// BSDs); with neither only `pid` itself is killed. Windows has `taskkill /T`, which walks the tree.
 pub fn kill_tree(pid: u32) {
-    let mut victims = vec![pid];
-    if let Ok(entries) = std::fs::read_dir("/proc") {
-        let parents: Vec<(u32, u32)> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-            .filter_map(|p| {
-                let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
-                // The command name is parenthesised and may contain spaces; fields follow the last ')'.
-                let rest = &stat[stat.rfind(')')? + 2..];
-                let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
-                Some((p, ppid))
-            })
-            .collect();
-        let mut i = 0;
-        while i < victims.len() {
-            let parent = victims[i];
-            victims.extend(
-                parents
-                    .iter()
-                    .filter(|(_, pp)| *pp == parent)
-                    .map(|(p, _)| *p),
-            );
-            i += 1;
-        }
+    if cfg!(windows) {
+        let _ = Command::new("taskkill")
+            .args(["/T", "/F", "/PID", &pid.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        return;
     }
+    let table = proc_parents().or_else(ps_parents).unwrap_or_default();
+    let victims = descendants(pid, &table);
     let _ = Command::new("kill")
         .arg("-KILL")
         .args(victims.iter().map(|p| p.to_string()))
@@ -362,9 +349,119 @@ pub fn kill_tree(pid: u32) {
         .status();
 }
 
+/// Returns `(pid, parent)` of every process from `/proc`, or `None` where `/proc` lists none.
+fn proc_parents() -> Option<Vec<(u32, u32)>> {
+    let entries = std::fs::read_dir("/proc").ok()?;
+    let table: Vec<(u32, u32)> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|p| {
+            let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+            Some((p, parent_from_stat(&stat)?))
+        })
+        .collect();
+    (!table.is_empty()).then_some(table)
+}
+
+/// Returns the parent pid from a `/proc/<pid>/stat` line. The command name is parenthesised and
+/// may contain spaces and parentheses; the fields after the last `)` are state, then parent.
+pub fn parent_from_stat(stat: &str) -> Option<u32> {
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    rest.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Returns `(pid, parent)` of every process as `ps` lists them.
+fn ps_parents() -> Option<Vec<(u32, u32)>> {
+    let out = Command::new("ps")
+        .args(["-A", "-o", "pid=", "-o", "ppid="])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let table = parse_ps_parents(&String::from_utf8_lossy(&out.stdout));
+    (out.status.success() && !table.is_empty()).then_some(table)
+}
+
+/// Parses `ps -A -o pid= -o ppid=`: two numbers a line; other lines are skipped.
+pub fn parse_ps_parents(text: &str) -> Vec<(u32, u32)> {
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let pid = words.next()?.parse().ok()?;
+            let parent = words.next()?.parse().ok()?;
+            Some((pid, parent))
+        })
+        .collect()
+}
+
+/// Returns `root` and every process below it in `table` (`(pid, parent)` pairs), parents first.
+pub fn descendants(root: u32, table: &[(u32, u32)]) -> Vec<u32> {
+    let mut victims = vec![root];
+    let mut i = 0;
+    while i < victims.len() {
+        let parent = victims[i];
+        for (p, _) in table.iter().filter(|(p, pp)| *pp == parent && *p != parent) {
+            if !victims.contains(p) {
+                victims.push(*p);
+            }
+        }
+        i += 1;
+    }
+    victims
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tree_below_a_process_is_found_in_a_parent_table() {
+        let table = [
+            (1, 0),
+            (10, 1),
+            (11, 10),
+            (12, 11),
+            (13, 10),
+            (20, 1),
+            (21, 20),
+        ];
+        assert_eq!(descendants(10, &table), vec![10, 11, 13, 12]);
+        assert_eq!(descendants(99, &table), vec![99]);
+        // A table where a pid names itself as parent (pid 0 on some systems) does not loop.
+        assert_eq!(descendants(0, &[(0, 0), (1, 0)]), vec![0, 1]);
+    }
+
+    #[test]
+    fn ps_output_of_macos_and_the_bsds_parses_into_parents() {
+        let out = "    1     0\n  312     1\n 4242   312\nPID PPID\n\n";
+        assert_eq!(parse_ps_parents(out), vec![(1, 0), (312, 1), (4242, 312)]);
+    }
+
+    #[test]
+    fn proc_stat_lines_give_the_parent_even_with_odd_command_names() {
+        assert_eq!(parent_from_stat("4242 (cargo) S 312 4242 312 0"), Some(312));
+        assert_eq!(parent_from_stat("77 (a) b (c)) R 5 77 5 0"), Some(5));
+        assert_eq!(parent_from_stat("garbage"), None);
+    }
+
+    #[test]
+    fn this_machine_lists_its_processes_one_way_or_the_other() {
+        let table = proc_parents().or_else(ps_parents).unwrap_or_default();
+        let me = std::process::id();
+        if cfg!(unix) {
+            assert!(
+                table.iter().any(|(p, _)| *p == me),
+                "{me} not in {} rows",
+                table.len()
+            );
+        }
+        if cfg!(target_os = "linux") {
+            let ps = ps_parents();
+            if let Some(ps) = ps {
+                assert!(ps.iter().any(|(p, _)| *p == me));
+            }
+        }
+    }
 
     #[test]
     fn ansi_sequences_are_stripped() {

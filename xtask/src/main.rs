@@ -1,5 +1,6 @@
 //! The syskata runner: `cargo xtask <command>` drives the learner loop and the maintainer checks.
 
+mod api;
 mod app;
 mod catalog;
 mod cmd;
@@ -7,6 +8,7 @@ mod grade;
 mod mock;
 mod rules;
 mod state;
+mod term;
 mod ui;
 mod util;
 
@@ -28,8 +30,8 @@ impl std::error::Error for UsageError {}
 
 /// Practise the systems-coding interview round: staged drills graded by hidden tests.
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", version, about, long_about = None)]
-struct Cli {
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about, long_about = None)]
+pub struct Cli {
     #[command(subcommand)]
     command: Command,
 }
@@ -60,6 +62,8 @@ enum Command {
     History(cmd::history::Args),
     /// Maintainers: check catalog, prompts, checkers, references, stubs and wrong solutions agree.
     Verify(cmd::verify::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell); drill names complete too.
+    Completions(cmd::completions::Args),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
         Command::Mock(args) => cmd::mock::run(&app, args),
         Command::History(args) => cmd::history::run(&app, args),
         Command::Verify(args) => cmd::verify::run(&app, args),
+        Command::Completions(args) => cmd::completions::run(&app, args),
     });
     match result {
         Ok(code) => code,

@@ -213,6 +213,100 @@ pub fn build_failure(drill: &Drill, log: &str, stages: &[&str]) -> String {
     out
 }
 
+/// Wraps `text` in an OSC-8 hyperlink to `path` (a `file://` URI) when `on`, else returns it as is.
+pub fn link(text: &str, path: &std::path::Path, on: bool) -> String {
+    if !on {
+        return text.to_owned();
+    }
+    format!("\x1b]8;;{}\x1b\\{text}\x1b]8;;\x1b\\", file_uri(path))
+}
+
+/// Returns the `file://` URI of an absolute path, percent-encoding what a URI cannot hold.
+pub fn file_uri(path: &std::path::Path) -> String {
+    let raw = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::from("file://");
+    if !raw.starts_with('/') {
+        out.push('/');
+    }
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~:".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// Renders the items of the graded stages that the learner's crate lacks, in the prompt's words.
+/// `file` is the learner's file as printed (possibly a link).
+pub fn api_report(drill: &Drill, problems: &[crate::api::Problem], file: &str) -> String {
+    use crate::api::Kind;
+    let mut out = String::new();
+    let mut stages: Vec<&str> = Vec::new();
+    for p in problems {
+        if !stages.contains(&p.item.stage.as_str()) {
+            stages.push(&p.item.stage);
+        }
+    }
+    for slug in stages {
+        let index = drill
+            .stages
+            .iter()
+            .position(|s| s.slug == slug)
+            .unwrap_or(0);
+        let of_stage: Vec<&crate::api::Problem> =
+            problems.iter().filter(|p| p.item.stage == slug).collect();
+        let _ = writeln!(
+            out,
+            "{} {} · stage {}/{} {} — {} of the API this stage adds {} not in your crate as the prompt spells {}\n",
+            "✗".red().bold(),
+            drill.name,
+            index + 1,
+            drill.stages.len(),
+            slug,
+            if of_stage.len() == 1 { "one item".to_owned() } else { format!("{} items", of_stage.len()) },
+            if of_stage.len() == 1 { "is" } else { "are" },
+            if of_stage.len() == 1 { "it" } else { "them" },
+        );
+        for p in of_stage {
+            let word = match p.kind {
+                Kind::Missing => "missing:",
+                Kind::Differs => "differs:",
+            };
+            let owner = p
+                .item
+                .owner
+                .as_deref()
+                .map(|o| format!("  {}", format!("(in {o})").dimmed()))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {}{owner}",
+                word.red().bold(),
+                p.item.signature.bold()
+            );
+            if let Some(detail) = &p.detail {
+                for line in detail.lines() {
+                    let _ = writeln!(out, "            {}", line.dimmed());
+                }
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        format!(
+            "Add or fix {} in {file} as the prompt's \"API to add\" spells {} (`cargo xtask prompt` shows it again), then grade again.",
+            if problems.len() == 1 { "it" } else { "them" },
+            if problems.len() == 1 { "it" } else { "them" },
+        )
+        .yellow()
+    );
+    out
+}
+
 fn bar(done: usize, total: usize) -> String {
     let filled = "■".repeat(done);
     let empty = "□".repeat(total - done);
@@ -391,6 +485,52 @@ mod snapshots {
 
     fn results_text(r: &[CheckResult]) -> String {
         results(&catalog().drills[0], r, Some("ttl"))
+    }
+
+    fn api_problems() -> Vec<crate::api::Problem> {
+        use crate::api::{Item, Kind, Problem};
+        let item = |owner: Option<&str>, signature: &str| Item {
+            stage: "ttl".into(),
+            owner: owner.map(str::to_owned),
+            signature: signature.into(),
+        };
+        vec![
+            Problem {
+                item: item(
+                    Some("LruCache"),
+                    "pub fn put_with_ttl(&mut self, key: K, value: V, ttl_ms: u64) -> Option<V>",
+                ),
+                kind: Kind::Missing,
+                detail: None,
+            },
+            Problem {
+                item: item(Some("LruCache"), "pub fn purge_expired(&mut self) -> usize"),
+                kind: Kind::Differs,
+                detail: Some("expected fn pointer `for<'a> fn(&'a mut LruCache<u32, u32>) -> usize`\n   found fn item `for<'a> fn(&'a LruCache<u32, u32>) -> usize {LruCache::<u32, u32>::purge_expired}`".into()),
+            },
+        ]
+    }
+
+    #[test]
+    fn the_api_report_names_each_item_as_the_prompt_spells_it_without_links() {
+        colored::control::set_override(false);
+        let file = link(
+            "exercises/lru/src/lib.rs",
+            std::path::Path::new("/home/me/syskata/exercises/lru/src/lib.rs"),
+            false,
+        );
+        insta::assert_snapshot!(api_report(&catalog().drills[0], &api_problems(), &file));
+    }
+
+    #[test]
+    fn the_api_report_links_the_learners_file_when_links_are_on() {
+        colored::control::set_override(false);
+        let file = link(
+            "exercises/lru/src/lib.rs",
+            std::path::Path::new("/home/me/sys kata/exercises/lru/src/lib.rs"),
+            true,
+        );
+        insta::assert_snapshot!(api_report(&catalog().drills[0], &api_problems(), &file));
     }
 
     #[test]

@@ -162,9 +162,27 @@ fn the_learner_loop_works_end_to_end_on_a_fresh_copy() {
         "--spoilers",
     );
 
+    // Stage 2 unlocked with its method misnamed: `next` names the prompt's signature and where to
+    // add it, never the checker's files or test code.
+    let reference = std::fs::read_to_string(root.join("solutions/lru/src/lib.rs")).unwrap();
+    std::fs::write(&lib, reference.replace("put_with_ttl(", "put_with_expiry(")).unwrap();
+    expect(&xtask(root, &["next"]), 0, "Stage 1 (");
+    let run = xtask(root, &["next"]);
+    expect(
+        &run,
+        1,
+        "missing: pub fn put_with_ttl(&mut self, key: K, value: V, ttl_ms: u64) -> Option<V>",
+    );
+    expect(&run, 1, "exercises/lru/src/lib.rs");
+    assert!(
+        !format!("{}{}", run.stdout, run.stderr).contains("checker/"),
+        "{}",
+        run.stdout
+    );
+
     // The reference copied over the stub unlocks and passes every stage through `next`.
     std::fs::copy(root.join("solutions/lru/src/lib.rs"), &lib).unwrap();
-    for stage in 1..=stages {
+    for stage in 2..=stages {
         let run = xtask(root, &["next"]);
         expect(&run, 0, &format!("Stage {stage} ("));
     }

@@ -16,6 +16,7 @@ macro_rules! case_checks {
 mod bench;
 mod cases;
 mod oracle;
+mod platform;
 mod random;
 mod support;
 

@@ -50,8 +50,8 @@ fn forty_links_are_followed_and_the_forty_first_is_refused(_: &mut Ctx) {
     scenario(format!(
         "a chain of 41 links: /l1 -> d, /l2 -> l1, …, /l41 -> l40; /s -> . (the root itself) and\n\
          /d/s -> . (/d itself).\n\
-         Linux follows at most 40 links while resolving one path (glibc's realpath too): the 41st is\n\
-         ELOOP, \"Too many levels of symbolic links\", even without a cycle. The tree:\n{}",
+         The drill's rule (Linux's limit, glibc's realpath's too) follows at most 40 links while resolving\n\
+         one path: the 41st is ELOOP, \"Too many levels of symbolic links\", even without a cycle. The tree:\n{}",
         spec.describe()
     ));
     let mut session = Session::new(&spec, 1, "/", true);

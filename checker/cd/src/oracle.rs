@@ -409,13 +409,22 @@ struct Reply {
 }
 
 impl Bash {
-    /// Starts bash (`$SYSKATA_BASH`, else `bash` from PATH) in `dir` with an empty environment
-    /// (no CDPATH) and the C locale.
+    /// Starts the shell [`crate::platform::pick_shell`] finds (`$SYSKATA_BASH`, else `bash` on PATH
+    /// or in the usual places, else a POSIX `sh`) in `dir` with an empty environment (no CDPATH) and
+    /// the C locale.
     fn start(dir: &str) -> Bash {
-        let program = std::env::var("SYSKATA_BASH").unwrap_or_else(|_| "bash".to_owned());
-        let mut child = Command::new(&program)
-            .arg("--posix")
-            .arg("-s")
+        let configured = std::env::var("SYSKATA_BASH").ok();
+        let Some(pick) =
+            crate::platform::pick_shell(configured.as_deref(), crate::platform::find_program)
+        else {
+            fail(
+                "this check compares your cd with a real shell, but neither bash nor sh was found.\n\
+                 Install bash (the cd drill's checker needs it on PATH, or named by SYSKATA_BASH) and run again.",
+            )
+        };
+        let program = pick.program.display().to_string();
+        let mut child = Command::new(&pick.program)
+            .args(&pick.args)
             .env_clear()
             .env("LC_ALL", "C")
             .current_dir(dir)

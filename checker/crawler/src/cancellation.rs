@@ -827,7 +827,7 @@ fn expect_nothing_outlives(
 fn no_worker_thread_outlives_the_crawl(ctx: &mut Ctx) {
     scenario(
         "three crawls; after each returns, the fake web checks that no fetch is running, no thread that fetched \
-         is alive (within 300 ms), nothing is requested later, and (on Linux) the process is back to its \
+         is alive (within 300 ms), nothing is requested later, and (where the OS tells) the process is back to its \
          thread count from before the crawl",
     );
     let mut spec = GenSpec::new(40);

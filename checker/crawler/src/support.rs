@@ -502,10 +502,7 @@ pub fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     }
 }
 
-/// Returns the number of threads of this process, where the OS tells (Linux).
-pub fn os_threads() -> Option<usize> {
-    std::fs::read_dir("/proc/self/task").ok().map(|d| d.count())
-}
+pub use crate::platform::os_threads;
 
 // ---- generated sites ----------------------------------------------------------------------------
 

@@ -240,6 +240,7 @@ pub fn grade(app: &App, mut round: Round, advance: bool, seed: Option<u64>) -> R
     match state::current_stage(drill, &round.progress()) {
         Some(next) => {
             app.print_unlocked(drill, next)?;
+            app.open_in_editor(drill, false);
             app.prewarm(drill, next);
             Ok(ExitCode::SUCCESS)
         }

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with its clap `Args` and a `run`.
 
 pub mod compare;
+pub mod completions;
 pub mod hint;
 pub mod history;
 pub mod mock;

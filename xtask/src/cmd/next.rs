@@ -15,6 +15,10 @@ pub struct Args {
     /// Replay the random scenarios of an earlier run (the seed printed with a failure).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Open your file in your editor when a stage unlocks (`SYSKATA_EDITOR`, else `VISUAL` or
+    /// `EDITOR`); with `SYSKATA_EDITOR` set this happens without the flag.
+    #[arg(long)]
+    pub edit: bool,
 }
 
 /// The text a newcomer sees on the very first run.
@@ -46,6 +50,7 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         println!("{}", welcome(&first.name));
         app.print_prompt(first, 0)?;
         app.prewarm(first, 0);
+        app.open_in_editor(first, args.edit);
         return Ok(ExitCode::SUCCESS);
     }
     let drill = app.pick_drill(None, &progress)?;
@@ -87,6 +92,7 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     match state::current_stage(drill, &progress.drill(&drill.name)) {
         Some(next) => {
             app.print_unlocked(drill, next)?;
+            app.open_in_editor(drill, args.edit);
         }
         None => println!("{}", complete_message(app, &progress, &drill.name)),
     }

@@ -202,6 +202,7 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         tally.record("mutation testing", check_mutation(&app.root, drill));
         tally.record("reference", check_reference(app, drill));
         tally.record("stub", check_stub(app, drill));
+        tally.record("API files", crate::api::verify_drill(&app.root, drill));
         if !args.quick {
             check_mutants(app, drill, args.mutant.as_deref(), args.jobs, &mut tally);
         }

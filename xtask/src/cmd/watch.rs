@@ -2,7 +2,8 @@
 //!
 //! Polls modification times (no watcher dependency: a drill is a handful of files). Grading runs the
 //! same code as `next`, so a pass advances and prints the next prompt; a compile error is just another
-//! report. Type `q` + Enter (or press Ctrl-C) to quit, Enter alone to re-grade, `h` for a hint.
+//! report. On a terminal single keys act at once (`q` quits, `h` shows a hint, Enter re-grades; the
+//! terminal is restored on every way out, see `term.rs`); otherwise whole lines do (`q` + Enter).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,12 +16,16 @@ use colored::Colorize;
 
 use crate::app::App;
 use crate::cmd;
+use crate::term::{self, Key};
 
 /// Arguments of `watch`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The drill to watch (default: the current one); switches to it like `start`.
     pub drill: Option<String>,
+    /// Open your file in your editor when a stage unlocks (as `next --edit`).
+    #[arg(long)]
+    pub edit: bool,
 }
 
 type Snapshot = BTreeMap<PathBuf, (SystemTime, u64)>;
@@ -67,16 +72,15 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         progress.current = Some(drill.name.clone());
         app.store.save(&progress)?;
     }
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        while std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {
-            if tx.send(line.trim().to_owned()).is_err() {
-                break;
-            }
-            line.clear();
-        }
-    });
+    let keys = term::KeyMode::enter();
+    let single = keys.is_some();
+    let (tx, rx) = mpsc::channel::<Key>();
+    std::thread::spawn(move || term::read_keys(single, tx));
+    let (hint_key, quit_key) = if single {
+        ("h", "q")
+    } else {
+        ("h + Enter", "q + Enter")
+    };
     loop {
         let (progress, _) = app.progress()?;
         let drill = match crate::cmd::mock::active(app)? {
@@ -84,11 +88,17 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
             None => app.pick_drill(None, &progress)?,
         };
         let dir = app.root.join("exercises").join(&drill.name);
-        let _ = cmd::next::run(app, cmd::next::Args { seed: None });
+        let _ = cmd::next::run(
+            app,
+            cmd::next::Args {
+                seed: None,
+                edit: args.edit,
+            },
+        );
         println!(
             "\n{}",
             format!(
-                "watching exercises/{}/ — save to re-grade · Enter: re-grade · h: hint · q: quit",
+                "watching exercises/{}/ — save to re-grade · Enter: re-grade · {hint_key}: hint · {quit_key}: quit",
                 drill.name
             )
             .dimmed()
@@ -97,13 +107,17 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         snapshot(&dir, &mut before);
         'wait: loop {
             match rx.recv_timeout(Duration::from_millis(250)) {
-                Ok(cmd) if cmd == "q" || cmd == "quit" => return Ok(ExitCode::SUCCESS),
-                Ok(cmd) if cmd == "h" || cmd == "hint" => {
+                Ok(Key::Quit) => {
+                    drop(keys);
+                    println!("{}", "watch ended.".dimmed());
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Ok(Key::Hint) => {
                     if let Err(e) = cmd::hint::run(app, cmd::hint::Args { drill: None }) {
                         eprintln!("{e}");
                     }
                 }
-                Ok(_) => break 'wait,
+                Ok(Key::Regrade | Key::Interrupt) => break 'wait,
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 // Standard input is closed (not a terminal): only file changes matter.
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
