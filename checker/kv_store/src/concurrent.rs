@@ -397,7 +397,12 @@ const KEYS: u32 = 20_000;
 
 /// Runs `body(thread, deadline)` on [`HAMMER`] threads released together; each loops until the deadline.
 fn hammer<R: Send>(body: impl Fn(usize, Instant) -> R + Sync) -> Vec<R> {
-    let deadline = Instant::now() + HAMMER_FOR;
+    hammer_for(HAMMER_FOR, body)
+}
+
+/// [`hammer`] for `time` instead of [`HAMMER_FOR`].
+fn hammer_for<R: Send>(time: Duration, body: impl Fn(usize, Instant) -> R + Sync) -> Vec<R> {
+    let deadline = Instant::now() + time;
     run_threads(HAMMER, |t| body(t, deadline))
 }
 
@@ -467,6 +472,24 @@ fn racing_cas_on_one_version_has_exactly_one_winner(_: &mut Ctx) {
             &format!("cas({k}, Some({}), t + 1)", versions[k as usize]),
             &results,
         );
+    }
+    scenario(format!(
+        "then keys {KEYS}..{} absent; the same threads race cas(k, None, <its own value>) on each, \
+         for {HAMMER_FOR:?}",
+        2 * KEYS
+    ));
+    let got = hammer(|t, deadline| {
+        let mut results = Vec::new();
+        for k in KEYS..2 * KEYS {
+            if Instant::now() >= deadline {
+                break;
+            }
+            results.push((k, kv.cas(k, None, t as u32 + 1)));
+        }
+        results
+    });
+    for (k, results) in by_key(&got) {
+        one_winner(k, &format!("cas({k}, None, t + 1)"), &results);
     }
 }
 
@@ -842,12 +865,14 @@ fn transaction_retry_loops_lose_no_increment(_: &mut Ctx) {
     );
     scenario(format!(
         "key 5 holds 0; {HAMMER} threads each run transactions (get(&5), set(5, value + 1), commit, \
-         no retry) for {HAMMER_FOR:?}, counting the commits that succeeded: the final value must equal \
-         that count"
+         no retry) for {:?}, counting the commits that succeeded: the final value must equal \
+         that count",
+        2 * HAMMER_FOR
     ));
     let kv: SharedKv<u32, u32> = SharedKv::new();
     kv.set(5, 0);
-    let wins = hammer(|_, deadline| {
+    // Twice the usual time: the gap a split commit leaves is one unlock wide.
+    let wins = hammer_for(2 * HAMMER_FOR, |_, deadline| {
         let mut wins = 0u32;
         while Instant::now() < deadline {
             let mut txn = kv.transaction();
