@@ -533,7 +533,7 @@ fn observe_does_not_grow_with_the_number_of_signatures(_: &mut Ctx) {
         rounds: 5,
         ..Scaling::new("TopErrors::observe with k = 5", SMALL, LARGE)
     }
-    .max_ratio(8.0);
+    .max_ratio(6.0);
     probe.demanding("O(log k) beyond the signature").run(
         |n| &tallies[usize::from(n == LARGE)],
         |tally| {
