@@ -415,7 +415,7 @@ fn taking_and_releasing_a_snapshot_copies_nothing(_: &mut Ctx) {
     });
     Scaling::new("a snapshot, 8 overwrites, then release()", 2_000, 64_000)
         .demanding("release costs what it frees")
-        .max_ratio(10.0)
+        .max_ratio(16.0)
         .run(pick, |kv| {
             let n = kv.len() as u32;
             for i in 0..20u32 {

@@ -443,7 +443,7 @@ fn begin_commit_and_rollback_cost_what_the_transaction_writes(_: &mut Ctx) {
         });
     Scaling::new("transactions of 8 writes rolled back", 2_000, 64_000)
         .demanding("O(w log n) for w writes")
-        .max_ratio(10.0)
+        .max_ratio(16.0)
         .run(pick, |kv| {
             for i in 0..20 {
                 kv.begin();
@@ -457,7 +457,7 @@ fn begin_commit_and_rollback_cost_what_the_transaction_writes(_: &mut Ctx) {
         64_000,
     )
     .demanding("O(w log n) for w writes")
-    .max_ratio(10.0)
+    .max_ratio(16.0)
     .run(pick, |kv| {
         kv.begin();
         for i in 0..20 {
@@ -469,7 +469,7 @@ fn begin_commit_and_rollback_cost_what_the_transaction_writes(_: &mut Ctx) {
     });
     Scaling::new("outer transactions of 8 writes committed", 2_000, 64_000)
         .demanding("O(w log n) for w writes")
-        .max_ratio(10.0)
+        .max_ratio(16.0)
         .run(pick, |kv| {
             for i in 0..20 {
                 kv.begin();

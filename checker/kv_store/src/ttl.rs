@@ -328,7 +328,7 @@ fn reads_and_writes_stay_fast_with_deadlines(_: &mut Ctx) {
         64_000,
     )
     .demanding("O(log n)")
-    .max_ratio(10.0)
+    .max_ratio(16.0)
     .run(pick, |kv| {
         let n = kv.len() as u32;
         let mut sum = 0u32;
