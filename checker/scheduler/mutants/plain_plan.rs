@@ -15,6 +15,30 @@ pub enum PlanError {
     Cycle(Vec<TaskId>),
 }
 
+impl std::fmt::Display for ScheduleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScheduleError::DuplicateTask(id) => write!(f, "duplicate task {id}"),
+        }
+    }
+}
+
+impl std::error::Error for ScheduleError {}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::UnknownDependency { task, dependency } => write!(f, "task {task} needs unknown {dependency}"),
+            PlanError::Cycle(path) => {
+                let ids: Vec<String> = path.iter().map(|id| id.to_string()).collect();
+                write!(f, "dependency cycle: {}", ids.join(" → "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
 #[derive(Default)]
 pub struct Scheduler {
     tasks: Vec<(TaskId, u32, Vec<TaskId>)>,

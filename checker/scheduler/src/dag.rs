@@ -23,6 +23,7 @@ pub fn stage() -> Stage {
             an_unknown_dependency_is_an_error,
             a_duplicate_id_is_refused_and_the_first_task_kept,
             a_loop_is_refused_not_hung,
+            errors_display_the_ids_involved,
             plan_does_not_change_the_scheduler,
             random_graphs_obey_dependencies_and_the_tie_rule,
             a_chain_of_100k_tasks_does_not_overflow_the_stack,
@@ -272,6 +273,44 @@ fn a_loop_is_refused_not_hung(_: &mut Ctx) {
                 }
             )),
         }
+    }
+}
+
+/// Returns the `Display` of an error, through `std::error::Error` (so both must be implemented).
+fn shown(e: &dyn std::error::Error) -> String {
+    e.to_string()
+}
+
+fn errors_display_the_ids_involved(_: &mut Ctx) {
+    scenario("the Display of each stage-1 error, and of the cycle plan() reports for task 5 depending on itself");
+    step("ScheduleError::DuplicateTask(7).to_string()");
+    let text = shown(&ScheduleError::DuplicateTask(7));
+    expect(
+        text.contains('7'),
+        format!("DuplicateTask(7) displays as {text:?}: the message names the duplicate id"),
+    );
+    step("PlanError::UnknownDependency { task: 12, dependency: 345 }.to_string()");
+    let text = shown(&PlanError::UnknownDependency {
+        task: 12,
+        dependency: 345,
+    });
+    expect(
+        text.contains("12") && text.contains("345"),
+        format!("UnknownDependency {{ task: 12, dependency: 345 }} displays as {text:?}: it names both ids"),
+    );
+    for (path, arrows) in [
+        (vec![1u64, 22, 333, 1], "1 → 22 → 333 → 1"),
+        (vec![9, 9], "9 → 9"),
+    ] {
+        step(format!("PlanError::Cycle({path:?}).to_string()"));
+        let text = shown(&PlanError::Cycle(path.clone()));
+        expect(
+            text.contains(arrows) && text.matches('→').count() == path.len() - 1,
+            format!(
+                "Cycle({path:?}) displays as {text:?}: a cycle reads \"dependency cycle: {arrows}\", one arrow between \
+                 each pair of ids and none elsewhere"
+            ),
+        );
     }
 }
 

@@ -322,9 +322,9 @@ fn model_pop(model: &mut Vec<Queued>, aging: u64) -> Option<u32> {
 
 fn push_and_pop_cost_log_n(_: &mut Ctx) {
     scenario(
-        "queues of 1,000 and 16,000 waiting items (random priorities 0..=1000, aging_ms 10); the same batch of 200 \
+        "queues of 1,000 and 32,000 waiting items (random priorities 0..=1000, aging_ms 10); the same batch of 100 \
          pushes, each followed by a pop, is timed on each. O(log n) grows by a small factor; a scan of every item \
-         per pop, a sorted insert, or a re-sort grows about 16×.",
+         per pop, a sorted insert, or a re-sort grows about 32×.",
     );
     let mut rng = Rng::new(11);
     let priorities: Vec<u32> = (0..LARGE + BATCH).map(|_| rng.below(1001) as u32).collect();
@@ -352,5 +352,5 @@ fn push_and_pop_cost_log_n(_: &mut Ctx) {
 }
 
 /// The large size of the probe, and the number of push/pop pairs it times.
-const LARGE: usize = 16_000;
-const BATCH: usize = 200;
+const LARGE: usize = 32_000;
+const BATCH: usize = 100;

@@ -30,6 +30,7 @@ pub fn stage() -> Stage {
             a_task_with_two_failed_dependencies_names_the_first_failure,
             summary_reports_every_task,
             add_task_after_stepping_is_refused,
+            the_new_errors_display_their_ids,
             random_stepping_matches_a_model,
             stepping_costs_log_v_per_step,
         ],
@@ -778,6 +779,27 @@ fn add_task_after_stepping_is_refused(_: &mut Ctx) {
     );
     expect_eq("len(): nothing added after the start", s.len(), 2);
     expect_eq("summary().len()", s.summary().len(), 2);
+}
+
+fn the_new_errors_display_their_ids(_: &mut Ctx) {
+    scenario("the Display of the errors stage 3 adds");
+    for (e, id) in [
+        (ScheduleError::UnknownTask(77), "77"),
+        (ScheduleError::NotRunning(88), "88"),
+    ] {
+        step(format!("{e:?}.to_string()"));
+        let text = e.to_string();
+        expect(
+            text.contains(id),
+            format!("{e:?} displays as {text:?}: the message names the id"),
+        );
+    }
+    step("ScheduleError::Started.to_string()");
+    let text = ScheduleError::Started.to_string();
+    expect(
+        !text.trim().is_empty(),
+        "ScheduleError::Started displays as an empty message",
+    );
 }
 
 // ---- a model --------------------------------------------------------------------------------

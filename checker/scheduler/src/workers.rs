@@ -542,10 +542,11 @@ fn each_attempt_runs_once_in_order(_: &mut Ctx) {
 fn failed_attempts_are_retried_after_their_pause(_: &mut Ctx) {
     scenario(
         "task 1 fails twice then succeeds, policy { max_attempts: 3, base_delay_ms: 20, max_delay_ms: 40 }; task 2 \
-         needs 1; 2 workers; attempts take 1 ms. The gap before attempt 2 must be at least 20 ms (19 allowing for \
-         whole milliseconds), before attempt 3 at least 40 ms (39)",
+         needs 1; 2 workers; each attempt of task 1 takes 50 ms, longer than the pauses. The gap between a failed \
+         attempt returning and the next one starting must be at least 20 ms (19 allowing for whole milliseconds), \
+         then at least 40 ms (39)",
     );
-    let fake = Arc::new(Fake::new(1).task(1, 1, &[Act::Fail, Act::Fail, Act::Succeed]));
+    let fake = Arc::new(Fake::new(1).task(1, 50, &[Act::Fail, Act::Fail, Act::Succeed]));
     let g = Graph::new().task(1, 0, &[]).task(2, 0, &[1]);
     let mut s = g.build();
     step("set_retry(1, RetryPolicy { max_attempts: 3, base_delay_ms: 20, max_delay_ms: 40 })");

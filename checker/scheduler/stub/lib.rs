@@ -27,6 +27,25 @@ pub enum PlanError {
     Cycle(Vec<TaskId>),
 }
 
+impl std::fmt::Display for ScheduleError {
+    /// Writes a one-line message naming the id involved.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        todo!()
+    }
+}
+
+impl std::error::Error for ScheduleError {}
+
+impl std::fmt::Display for PlanError {
+    /// Writes a one-line message naming the ids involved; a cycle reads
+    /// `dependency cycle: a → b → c → a`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        todo!()
+    }
+}
+
+impl std::error::Error for PlanError {}
+
 /// A dependency graph of prioritised tasks.
 pub struct Scheduler {
     _todo: (),
