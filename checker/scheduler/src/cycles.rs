@@ -4,6 +4,7 @@ use syskata_kit::probe::Scaling;
 use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::{PlanError, Scheduler};
+use crate::support::Rounds;
 use crate::support::{cycle_problem, expect_real_cycle, on_small_stack, random_dag, short, Graph};
 
 /// Returns the checks of stage cycles.
@@ -281,6 +282,7 @@ fn finding_the_cycle_costs_v_plus_e(_: &mut Ctx) {
     )
     .demanding("O(V + E) for the cycle")
     .max_ratio(4.0)
+    .rounds(5)
     .run(
         |n| {
             (0..LARGE / n)

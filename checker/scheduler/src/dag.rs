@@ -4,6 +4,7 @@ use syskata_kit::probe::Scaling;
 use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::{PlanError, ScheduleError, Scheduler};
+use crate::support::Rounds;
 use crate::support::{
     describe_plan_error, expect_valid_plan, on_small_stack, random_dag, short, Graph,
 };
@@ -351,9 +352,9 @@ fn random_graphs_obey_dependencies_and_the_tie_rule(ctx: &mut Ctx) {
         let s = g.build();
         expect_valid_plan(&g, &s, "");
     }
-    for round in 0..5 {
+    for round in 0..2 {
         let g = random_dag(ctx.rng(), 2_000, 4, 20);
-        scenario(format!("large random graph {round} of 5, 2,000 tasks"));
+        scenario(format!("large random graph {round} of 2, 2,000 tasks"));
         let s = g.build();
         expect_valid_plan(&g, &s, "");
     }
@@ -436,6 +437,7 @@ fn plan_costs_v_log_v(_: &mut Ctx) {
     Scaling::new("plan() of graphs with a large ready set", 500, LARGE)
         .demanding("O((V + E) log V)")
         .max_ratio(5.0)
+        .rounds(5)
         .run(
             |n| {
                 (0..LARGE / n)
@@ -464,6 +466,7 @@ fn plan_costs_v_log_v(_: &mut Ctx) {
     )
     .demanding("O((V + E) log V)")
     .max_ratio(5.0)
+    .rounds(5)
     .run(
         |n| {
             (0..LARGE / n)

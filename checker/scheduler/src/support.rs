@@ -402,3 +402,16 @@ pub fn on_small_stack<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'stat
         Err(payload) => std::panic::resume_unwind(payload),
     }
 }
+
+/// Sets how many rounds of each size a scaling probe runs (the kit's default is 7).
+pub trait Rounds {
+    /// Returns the probe with `n` rounds per size.
+    fn rounds(self, n: usize) -> Self;
+}
+
+impl Rounds for syskata_kit::probe::Scaling {
+    fn rounds(mut self, n: usize) -> Self {
+        self.rounds = n;
+        self
+    }
+}
