@@ -20,6 +20,7 @@ pub fn stage() -> Stage {
         checks: checks![
             the_shared_store_is_send_and_sync_and_values_cross_threads,
             the_single_threaded_rules_hold_through_a_shared_reference,
+            keys_compacted_away_cost_nothing_to_scan_in_the_shared_store,
             random_single_threaded_sequences_match_a_simple_model,
             calls_on_one_key_are_linearizable,
             threads_creating_the_same_new_key_lose_no_version,
@@ -55,6 +56,7 @@ fn the_shared_store_is_send_and_sync_and_values_cross_threads(_: &mut Ctx) {
 fn the_single_threaded_rules_hold_through_a_shared_reference(_: &mut Ctx) {
     scenario("SharedTimeKv::<u32>::new() used from one thread: the rules of TimeKv through &self");
     let kv: SharedTimeKv<u32> = SharedTimeKv::new();
+    expect_eq("is_empty() on a new store", kv.is_empty(), true);
     let say = |what: &str| step(what.to_owned());
     say("set(\"k\", 1, 10); set(\"k\", 3, 30)");
     expect_eq(
@@ -144,6 +146,52 @@ fn the_single_threaded_rules_hold_through_a_shared_reference(_: &mut Ctx) {
         vec![(26, None), (30, Some(3))],
     );
     expect_eq("is_empty()", kv.is_empty(), false);
+}
+
+fn keys_compacted_away_cost_nothing_to_scan_in_the_shared_store(_: &mut Ctx) {
+    scenario(
+        "SharedTimeKv<u64> with n keys \"dead:…\" (n = 125, then 4,000) written at 1 and deleted \
+         at 2, and 20 live keys; compact(3) forgets the dead keys (is_empty() is checked on a \
+         store compacted to nothing); then the same batch of 50 scan_at(\"\", 5), each returning \
+         the 20 live keys; the time must not grow with n",
+    );
+    let gone: SharedTimeKv<u64> = SharedTimeKv::new();
+    gone.set("k", 1, 1);
+    gone.delete("k", 2);
+    gone.compact(3);
+    expect_eq(
+        "is_empty() after compact(3) dropped a key's value at 1 and its tombstone at 2",
+        gone.is_empty(),
+        true,
+    );
+    crate::support::run_prebuilt(
+        syskata_kit::probe::Scaling::new(
+            "shared scan_at after many keys were compacted away",
+            125,
+            4_000,
+        )
+        .demanding("a cost that follows the keys still stored"),
+        |n| {
+            let kv: SharedTimeKv<u64> = SharedTimeKv::new();
+            for i in 0..n {
+                let name = format!("dead:{i:06}");
+                kv.set(&name, i as u64, 1);
+                kv.delete(&name, 2);
+            }
+            for i in 0..20u64 {
+                kv.set(&format!("live:{i:02}"), i, 1);
+            }
+            kv.compact(3);
+            kv
+        },
+        |kv| {
+            let mut total = 0;
+            for _ in 0..50 {
+                total += kv.scan_at("", 5).len();
+            }
+            std::hint::black_box(total);
+        },
+    );
 }
 
 /// One operation of the single-threaded random sequences.
