@@ -384,10 +384,10 @@ fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
 fn at_most_n_attempts_run_at_once_and_all_n_are_used(_: &mut Ctx) {
     for workers in [1usize, 3, 8] {
         scenario(format!(
-            "40 independent tasks, {workers} workers; each attempt takes 2 ms, and the first ones wait (up to 300 ms) \
+            "40 independent tasks, {workers} workers; each attempt takes 2 ms, and the first ones wait (up to 1 s) \
              until {workers} are running at once, so a pool that really runs {workers} in parallel shows it"
         ));
-        let fake = Arc::new(Fake::new(2).hold_for(workers, Duration::from_millis(300), 0));
+        let fake = Arc::new(Fake::new(2).hold_for(workers, Duration::from_millis(1_000), 0));
         let ran = run(independent(40).build(), workers, &CancelToken::new(), &fake);
         let attempts = fake.attempts();
         expect_eq(
@@ -425,7 +425,7 @@ fn the_pool_stays_whole_after_a_narrow_start(_: &mut Ctx) {
     }
     scenario(
         "a chain 1 → 2 → 3 (20 ms each; only one task can run) and then 20 tasks that all need 3, on 4 workers; \
-         the fan's attempts wait (up to 400 ms) until 4 run at once. Workers that found nothing to do during the \
+         the fan's attempts wait (up to 1 s) until 4 run at once. Workers that found nothing to do during the \
          chain must still be there for the fan.",
     );
     let fake = Arc::new(
@@ -433,7 +433,7 @@ fn the_pool_stays_whole_after_a_narrow_start(_: &mut Ctx) {
             .task(1, 20, &[Act::Succeed])
             .task(2, 20, &[Act::Succeed])
             .task(3, 20, &[Act::Succeed])
-            .hold_for(4, Duration::from_millis(400), 10),
+            .hold_for(4, Duration::from_millis(1_000), 10),
     );
     run(g.build(), 4, &CancelToken::new(), &fake);
     let attempts = fake.attempts();
@@ -665,13 +665,13 @@ fn panics_neither_shrink_the_pool_nor_hang_run(_: &mut Ctx) {
     }
     scenario(
         "3 workers; tasks 1, 2, 3 (priority 9, so they go first) panic; then 20 tasks whose attempts wait (up to \
-         400 ms) until 3 run at once: the pool must still have all 3 workers after the panics",
+         1 s) until 3 run at once: the pool must still have all 3 workers after the panics",
     );
     let mut fake = Fake::new(2);
     for id in 1..=3 {
         fake = fake.task(id, 0, &[Act::Panic]);
     }
-    let fake = Arc::new(fake.hold_for(3, Duration::from_millis(400), 10));
+    let fake = Arc::new(fake.hold_for(3, Duration::from_millis(1_000), 10));
     let ran = run(g.build(), 3, &CancelToken::new(), &fake);
     expect_eq("attempts made", fake.attempts().len(), 23);
     expect_eq(
