@@ -49,6 +49,25 @@ fn item(entry: Entry) -> Item {
 
 /// Reads every entry of `reader`, failing on an I/O error.
 #[track_caller]
+/// Calls `next()` `n` times, logging each call, and renders each answer as the item it yielded,
+/// `"Err"` or `"None"`.
+fn next_calls<R: BufRead>(entries: &mut LogReader<R>, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let next = entries.next();
+            step(format!(
+                "next() -> {}",
+                syskata_kit::fail::shorten(&format!("{next:?}"))
+            ));
+            match next {
+                Some(Ok(e)) => format!("{:?}", item(e)),
+                Some(Err(_)) => "Err".to_owned(),
+                None => "None".to_owned(),
+            }
+        })
+        .collect()
+}
+
 fn read_all<R: BufRead>(reader: LogReader<R>) -> Vec<Item> {
     let mut out = Vec::new();
     for (i, entry) in reader.enumerate() {
@@ -369,19 +388,7 @@ fn an_io_error_is_yielded_once_and_ends_the_stream(_: &mut Ctx) {
     ));
     let reader = ChunkReader::new(input.to_vec(), &[5]).failing_at(fail_at);
     let mut entries = LogReader::new(reader);
-    let mut got = Vec::new();
-    for _ in 0..6 {
-        let next = entries.next();
-        step(format!(
-            "next() -> {}",
-            syskata_kit::fail::shorten(&format!("{next:?}"))
-        ));
-        got.push(match next {
-            Some(Ok(e)) => format!("{:?}", item(e)),
-            Some(Err(_)) => "Err".to_owned(),
-            None => "None".to_owned(),
-        });
-    }
+    let got = next_calls(&mut entries, 6);
     let expected: Vec<String> = vec![
         format!("{:?}", rec(1, T0, Level::Info, "a", "one")),
         format!("{:?}", rec(2, T0 + 1000, Level::Info, "a", "two")),
@@ -404,19 +411,7 @@ fn an_io_error_is_yielded_once_and_ends_the_stream(_: &mut Ctx) {
         excerpt(cut, 1, 3)
     ));
     let mut entries = LogReader::new(ChunkReader::new(cut.to_vec(), &[7]).failing_at(fail_at));
-    let mut got = Vec::new();
-    for _ in 0..4 {
-        let next = entries.next();
-        step(format!(
-            "next() -> {}",
-            syskata_kit::fail::shorten(&format!("{next:?}"))
-        ));
-        got.push(match next {
-            Some(Ok(e)) => format!("{:?}", item(e)),
-            Some(Err(_)) => "Err".to_owned(),
-            None => "None".to_owned(),
-        });
-    }
+    let got = next_calls(&mut entries, 4);
     expect_eq(
         "four calls of next(): the complete record 1, then the error once, then None",
         got,
