@@ -10,7 +10,7 @@ use syskata_kit::stress::run_threads;
 use syskata_kit::{checks, expect, expect_eq, fail, model, scenario, step, Ctx, Rng, Stage};
 
 use crate::drill::SharedTimeKv;
-use crate::history_and_deletes::{draw_bound, model_history};
+use crate::retention::{draw_op, model_answer, HorizonDraw, Op};
 use crate::support::{show_ts, Model};
 
 /// Returns the checks of stage concurrent.
@@ -194,18 +194,6 @@ fn keys_compacted_away_cost_nothing_to_scan_in_the_shared_store(_: &mut Ctx) {
     );
 }
 
-/// One operation of the single-threaded random sequences.
-#[derive(Debug, Clone)]
-enum Op {
-    Set(String, u32, u64),
-    Delete(String, u64),
-    Get(String, u64),
-    History(String, std::ops::Bound<u64>, std::ops::Bound<u64>),
-    Scan(String, u64),
-    Compact(u64),
-    Len,
-}
-
 fn random_single_threaded_sequences_match_a_simple_model(ctx: &mut Ctx) {
     scenario(
         "random set/delete/get/history/scan_at/compact/len sequences on SharedTimeKv<u32> from one \
@@ -213,7 +201,6 @@ fn random_single_threaded_sequences_match_a_simple_model(ctx: &mut Ctx) {
          horizon so far",
     );
     let mut rng = ctx.rng().fork();
-    const KEYS: &[&str] = &["", "a", "ab", "b"];
     for round in 0..30 {
         step(format!("round {round}: a fresh store"));
         let kv: SharedTimeKv<u32> = SharedTimeKv::new();
@@ -223,26 +210,7 @@ fn random_single_threaded_sequences_match_a_simple_model(ctx: &mut Ctx) {
         model::compare(
             &mut rng,
             50,
-            |r: &mut Rng| {
-                let k = r.pick(KEYS).to_string();
-                let t = r.edgy(0, top);
-                match r.below(14) {
-                    0..=4 => Op::Set(k, r.below(100) as u32, t),
-                    5..=6 => Op::Delete(k, t),
-                    7..=8 => Op::Get(k, r.edgy(highest, top.max(highest))),
-                    9 => Op::History(k, draw_bound(r, top), draw_bound(r, top)),
-                    10 => Op::Scan(
-                        r.pick(&["", "a", "b"]).to_string(),
-                        r.edgy(highest, top.max(highest)),
-                    ),
-                    11..=12 => {
-                        let h = r.edgy(0, top);
-                        highest = highest.max(h);
-                        Op::Compact(h)
-                    }
-                    _ => Op::Len,
-                }
-            },
+            |r: &mut Rng| draw_op(r, top, &mut highest, HorizonDraw::Anywhere),
             |op| match op {
                 Op::Set(k, v, t) => format!("{:?}", kv.set(k, *v, *t)),
                 Op::Delete(k, t) => format!("{:?}", kv.delete(k, *t)),
@@ -252,15 +220,7 @@ fn random_single_threaded_sequences_match_a_simple_model(ctx: &mut Ctx) {
                 Op::Compact(h) => format!("{}", kv.compact(*h)),
                 Op::Len => format!("{}", kv.len()),
             },
-            |op| match op {
-                Op::Set(k, v, t) => format!("{:?}", m.set(k, *v, *t)),
-                Op::Delete(k, t) => format!("{:?}", m.delete(k, *t)),
-                Op::Get(k, t) => format!("{:?}", m.get(k, *t)),
-                Op::History(k, s, e) => format!("{:?}", model_history(&m, k, *s, *e)),
-                Op::Scan(p, t) => format!("{:?}", m.scan_at(p, *t)),
-                Op::Compact(h) => format!("{}", m.compact(*h)),
-                Op::Len => format!("{}", m.len()),
-            },
+            |op| model_answer(&mut m, op),
         );
     }
 }

@@ -327,9 +327,9 @@ fn writes_below_an_earlier_horizon_are_compacted_by_the_same_rule(_: &mut Ctx) {
     );
 }
 
-/// One operation of the random sequences.
+/// One operation of the random sequences (here and, through `SharedTimeKv`, in the concurrent stage).
 #[derive(Debug, Clone)]
-enum Op {
+pub(crate) enum Op {
     Set(String, u32, u64),
     Delete(String, u64),
     Get(String, u64),
@@ -339,6 +339,59 @@ enum Op {
     Len,
 }
 
+/// The keys of the random sequences: the empty key, a prefix of another, and neighbours.
+const KEYS: &[&str] = &["", "a", "ab", "b"];
+
+/// Where a random compaction's horizon is drawn.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum HorizonDraw {
+    /// Anywhere up to `top` (the concurrent stage's draw).
+    #[cfg_attr(not(feature = "stage-concurrent"), allow(dead_code))]
+    Anywhere,
+    /// Anywhere up to `top` seven times in ten, else at or below the highest horizon so far.
+    MostlyAnywhere,
+}
+
+/// Draws one operation with timestamps up to `top`, edge-biased; reads ask at or after `highest`,
+/// the highest horizon so far, which a compaction raises.
+pub(crate) fn draw_op(r: &mut Rng, top: u64, highest: &mut u64, horizons: HorizonDraw) -> Op {
+    let k = r.pick(KEYS).to_string();
+    let t = r.edgy(0, top);
+    match r.below(14) {
+        0..=4 => Op::Set(k, r.below(100) as u32, t),
+        5..=6 => Op::Delete(k, t),
+        7..=8 => Op::Get(k, r.edgy(*highest, top.max(*highest))),
+        9 => Op::History(k, draw_bound(r, top), draw_bound(r, top)),
+        10 => Op::Scan(
+            r.pick(&["", "a", "b"]).to_string(),
+            r.edgy(*highest, top.max(*highest)),
+        ),
+        11..=12 => {
+            let h = match horizons {
+                HorizonDraw::Anywhere => r.edgy(0, top),
+                HorizonDraw::MostlyAnywhere if r.chance(70) => r.edgy(0, top),
+                HorizonDraw::MostlyAnywhere => r.edgy(0, *highest),
+            };
+            *highest = (*highest).max(h);
+            Op::Compact(h)
+        }
+        _ => Op::Len,
+    }
+}
+
+/// Applies `op` to the flat model and renders its answer as the store's is rendered.
+pub(crate) fn model_answer(m: &mut Model, op: &Op) -> String {
+    match op {
+        Op::Set(k, v, t) => format!("{:?}", m.set(k, *v, *t)),
+        Op::Delete(k, t) => format!("{:?}", m.delete(k, *t)),
+        Op::Get(k, t) => format!("{:?}", m.get(k, *t)),
+        Op::History(k, s, e) => format!("{:?}", model_history(m, k, *s, *e)),
+        Op::Scan(p, t) => format!("{:?}", m.scan_at(p, *t)),
+        Op::Compact(h) => format!("{}", m.compact(*h)),
+        Op::Len => format!("{}", m.len()),
+    }
+}
+
 fn random_sequences_with_compaction_match_a_simple_model(ctx: &mut Ctx) {
     scenario(
         "random set/delete/get/history/scan_at/compact/len sequences on TimeKv<u32> compared with a \
@@ -346,7 +399,6 @@ fn random_sequences_with_compaction_match_a_simple_model(ctx: &mut Ctx) {
          only at or after the highest horizon so far (below it nothing is promised)",
     );
     let mut rng = ctx.rng().fork();
-    const KEYS: &[&str] = &["", "a", "ab", "b"];
     for round in 0..50 {
         step(format!("round {round}: a fresh store"));
         let mut kv: TimeKv<u32> = TimeKv::new();
@@ -356,30 +408,7 @@ fn random_sequences_with_compaction_match_a_simple_model(ctx: &mut Ctx) {
         model::compare(
             &mut rng,
             50,
-            |r: &mut Rng| {
-                let k = r.pick(KEYS).to_string();
-                let t = r.edgy(0, top);
-                match r.below(14) {
-                    0..=4 => Op::Set(k, r.below(100) as u32, t),
-                    5..=6 => Op::Delete(k, t),
-                    7..=8 => Op::Get(k, r.edgy(highest, top.max(highest))),
-                    9 => Op::History(k, draw_bound(r, top), draw_bound(r, top)),
-                    10 => Op::Scan(
-                        r.pick(&["", "a", "b"]).to_string(),
-                        r.edgy(highest, top.max(highest)),
-                    ),
-                    11..=12 => {
-                        let h = if r.chance(70) {
-                            r.edgy(0, top)
-                        } else {
-                            r.edgy(0, highest)
-                        };
-                        highest = highest.max(h);
-                        Op::Compact(h)
-                    }
-                    _ => Op::Len,
-                }
-            },
+            |r: &mut Rng| draw_op(r, top, &mut highest, HorizonDraw::MostlyAnywhere),
             |op| match op {
                 Op::Set(k, v, t) => format!("{:?}", kv.set(k, *v, *t)),
                 Op::Delete(k, t) => format!("{:?}", kv.delete(k, *t)),
@@ -395,15 +424,7 @@ fn random_sequences_with_compaction_match_a_simple_model(ctx: &mut Ctx) {
                 Op::Compact(h) => format!("{}", kv.compact(*h)),
                 Op::Len => format!("{}", kv.len()),
             },
-            |op| match op {
-                Op::Set(k, v, t) => format!("{:?}", m.set(k, *v, *t)),
-                Op::Delete(k, t) => format!("{:?}", m.delete(k, *t)),
-                Op::Get(k, t) => format!("{:?}", m.get(k, *t)),
-                Op::History(k, s, e) => format!("{:?}", model_history(&m, k, *s, *e)),
-                Op::Scan(p, t) => format!("{:?}", m.scan_at(p, *t)),
-                Op::Compact(h) => format!("{}", m.compact(*h)),
-                Op::Len => format!("{}", m.len()),
-            },
+            |op| model_answer(&mut m, op),
         );
     }
 }
