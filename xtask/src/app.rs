@@ -185,6 +185,7 @@ impl App {
             stages: vec![stage],
             compile_also: Vec::new(),
             subject: Subject::Learner,
+            checks: Vec::new(),
             seed: None,
             color: false,
         };
@@ -251,6 +252,7 @@ impl App {
             stages: stages.to_vec(),
             compile_also: Vec::new(),
             subject: Subject::Learner,
+            checks: Vec::new(),
             seed,
             color: self.color,
         };

@@ -83,6 +83,8 @@ pub struct Request<'a> {
     pub compile_also: Vec<usize>,
     /// The crate under test.
     pub subject: Subject,
+    /// Only these checks (exact names) run; empty runs every check of `stages`.
+    pub checks: Vec<String>,
     /// A seed to replay, if any.
     pub seed: Option<u64>,
     /// Colour in cargo's own messages.
@@ -173,6 +175,9 @@ pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
     ])
     .arg("--report")
     .arg(report);
+    if !req.checks.is_empty() {
+        cmd.args(["--checks", &req.checks.join(",")]);
+    }
     if let Some(seed) = req.seed {
         cmd.args(["--seed", &seed.to_string()]);
     }

@@ -114,6 +114,8 @@ pub(crate) struct Options {
     pub(crate) list: bool,
     pub(crate) bench: bool,
     pub(crate) filter: Option<String>,
+    /// Exact check names to run (`--checks a,b`); `None` runs every check of the chosen stages.
+    pub(crate) checks: Option<Vec<String>>,
     pub(crate) repeat: u32,
     pub(crate) child: Option<String>,
     pub(crate) result: Option<String>,
@@ -130,6 +132,7 @@ impl Options {
             list: false,
             bench: false,
             filter: None,
+            checks: None,
             repeat: 1,
             child: None,
             result: None,
@@ -143,6 +146,9 @@ impl Options {
                     opts.stages = Some(value("--stages")?.split(',').map(str::to_owned).collect())
                 }
                 "--report" => opts.report = Some(value("--report")?),
+                "--checks" => {
+                    opts.checks = Some(value("--checks")?.split(',').map(str::to_owned).collect())
+                }
                 "--seed" => seed_text = Some(value("--seed")?),
                 "--timeout-ms" => {
                     for pair in value("--timeout-ms")?.split(',') {
@@ -413,6 +419,10 @@ fn matches(opts: &Options, check: &Check) -> bool {
     opts.filter
         .as_deref()
         .is_none_or(|f| check.name.contains(f))
+        && opts
+            .checks
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|n| n == check.name))
 }
 
 /// Returns the explanation of a non-passing outcome as the learner reads it.
