@@ -10,14 +10,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use syskata_kit::stress::run_threads;
 use syskata_kit::{expect_eq, fail, step, Rng};
 
 use crate::drill::{AccountId, Amount, Ledger, LedgerError, TxId};
-
-pub use syskata_kit::stress::SpinBarrier;
 
 #[cfg(any(
     feature = "stage-idempotency",
@@ -354,6 +354,49 @@ pub const RACE_TIME: Duration = Duration::from_millis(100);
 /// The fewest batches a race check runs, however slow the machine.
 pub const MIN_BATCHES: usize = 10;
 
+/// A [`syskata_kit::stress::SpinBarrier`] that a racing thread can abandon when its call panicked, so that the others
+/// stop waiting for it and the panic is reported at once rather than as a timeout.
+struct RaceBarrier {
+    threads: usize,
+    arrived: AtomicUsize,
+    abandoned: AtomicBool,
+}
+
+impl RaceBarrier {
+    fn new(threads: usize) -> Self {
+        RaceBarrier {
+            threads,
+            arrived: AtomicUsize::new(0),
+            abandoned: AtomicBool::new(false),
+        }
+    }
+
+    /// Waits until all threads have called `wait` for round `round` (0, 1, 2, … in order);
+    /// returns `false` if a thread abandoned the race instead.
+    fn wait(&self, round: usize) -> bool {
+        self.arrived.fetch_add(1, Ordering::AcqRel);
+        let target = (round + 1) * self.threads;
+        let mut spins = 0u32;
+        while self.arrived.load(Ordering::Acquire) < target {
+            if self.abandoned.load(Ordering::Acquire) {
+                return false;
+            }
+            spins = spins.wrapping_add(1);
+            if spins.is_multiple_of(64) {
+                // More threads than cores: let a thread that has not arrived yet run.
+                std::thread::yield_now();
+            } else {
+                std::hint::spin_loop();
+            }
+        }
+        !self.abandoned.load(Ordering::Acquire)
+    }
+
+    fn abandon(&self) {
+        self.abandoned.store(true, Ordering::Release);
+    }
+}
+
 /// Races [`THREADS`] threads on the same calls, batch after batch, until [`RACE_TIME`] has passed
 /// (and at least [`MIN_BATCHES`]). For each batch, `prepare(batch)` sets it up; then for every k
 /// in `0..per_batch` all threads are released together (a spin barrier) to run
@@ -381,14 +424,25 @@ pub fn race_with<D: Sync, T: Send>(
     let mut batch = 0;
     while batch < MIN_BATCHES || started.elapsed() < RACE_TIME {
         let data = prepare(batch);
-        let barrier = SpinBarrier::new(threads);
+        let barrier = RaceBarrier::new(threads);
         let by_thread: Vec<Vec<T>> = run_threads(threads, |i| {
-            (0..per_batch)
-                .map(|k| {
-                    barrier.wait(k);
-                    call(&data, i, k)
-                })
-                .collect()
+            let mut answers = Vec::with_capacity(per_batch);
+            for k in 0..per_batch {
+                if !barrier.wait(k) {
+                    break;
+                }
+                match catch_unwind(AssertUnwindSafe(|| call(&data, i, k))) {
+                    Ok(answer) => answers.push(answer),
+                    Err(panic) => {
+                        // The harness has already recorded this panic's message; let the other
+                        // threads leave the barrier instead of waiting for this one until the
+                        // watchdog blames a deadlock.
+                        barrier.abandon();
+                        resume_unwind(panic);
+                    }
+                }
+            }
+            answers
         });
         let mut columns: Vec<std::vec::IntoIter<T>> =
             by_thread.into_iter().map(Vec::into_iter).collect();
