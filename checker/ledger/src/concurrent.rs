@@ -388,16 +388,17 @@ fn concurrent_withdrawals_never_overdraw(_: &mut Ctx) {
 }
 
 /// Accounts drained in each round of the transfers-out race: every thread transfers out of each of
-/// them, starting at a different one.
-const SOURCES: usize = 4;
+/// them, thread i starting at source i mod SOURCES, so that with [`THREADS`] = 4 two threads meet
+/// on each source while the other two hold the destination's lock.
+const SOURCES: usize = 2;
 
 fn concurrent_transfers_out_of_shared_accounts_never_overdraw(_: &mut Ctx) {
     scenario(format!(
         "round after round, {SOURCES} fresh accounts are opened holding 1 each (every fourth round 2); \
          then {THREADS} threads released at the same instant each call transfer(source, {SINK}, 1) once \
-         on every one of them, thread i starting at the i-th source, so the threads meet on the same \
-         sources while all of them also lock the one destination {SINK} ({ROUNDS} rounds per batch of \
-         fresh threads, many batches).\n\
+         on each of them, thread i starting with source i mod {SOURCES}: two threads meet on each \
+         source while the other two hold the lock of the one destination {SINK} ({ROUNDS} rounds \
+         per batch of fresh threads, many batches).\n\
          Checking the source's balance and debiting it must be one step, under the lock the debit \
          takes: exactly as many transfers out of each source succeed as its balance allows, the \
          others get InsufficientFunds, each source ends at 0 and {SINK} gains exactly what the \
@@ -411,48 +412,47 @@ fn concurrent_transfers_out_of_shared_accounts_never_overdraw(_: &mut Ctx) {
     }
     // Mostly 1: then any two transfers that both pass the funds check before either debits break it.
     let funds = |k: usize| 1 + Amount::from(k % 4 == 3);
-    // Fewer than 1 000 batches fit in one pass, so ids never repeat and stay below SINK.
-    let source = |pass: usize, batch: usize, k: usize, s: usize| {
-        (1 + ((pass * 1_000 + batch) * ROUNDS + k) * SOURCES + s) as AccountId
-    };
     let mut sink_balance: Amount = 0;
+    let mut opened: AccountId = 0;
     step(format!(
         "phase: concurrent transfers out of {SOURCES} fresh accounts per round into account {SINK}"
     ));
     // A transfer that checks its source before locking it is caught only when another transfer
     // out of the same source runs while it waits for the destination's lock: twice the usual
     // racing time, spent only here.
-    for pass in 0..2 {
+    for _ in 0..2 {
         race(
             ROUNDS,
-            |batch| {
-                for k in 0..ROUNDS {
-                    for s in 0..SOURCES {
-                        let a = source(pass, batch, k, s);
-                        if let Err(e) = ledger
-                            .open_account(a)
-                            .and_then(|_| ledger.deposit(a, funds(k)))
-                        {
-                            fail(format!(
-                                "opening and funding account {a} before batch {batch} -> Err({e:?})"
-                            ));
-                        }
-                    }
-                }
-                batch
+            |batch| -> Vec<[AccountId; SOURCES]> {
+                (0..ROUNDS)
+                    .map(|k| {
+                        [(); SOURCES].map(|()| {
+                            opened += 1;
+                            let a = opened;
+                            if let Err(e) = ledger
+                                .open_account(a)
+                                .and_then(|_| ledger.deposit(a, funds(k)))
+                            {
+                                fail(format!(
+                                    "opening and funding account {a} before batch {batch} -> Err({e:?})"
+                                ));
+                            }
+                            a
+                        })
+                    })
+                    .collect()
             },
-            |&batch, i, k| -> Vec<(AccountId, Result<TxId, LedgerError>)> {
+            |sources, i, k| -> Vec<(AccountId, Result<TxId, LedgerError>)> {
                 (0..SOURCES)
                     .map(|m| {
-                        let a = source(pass, batch, k, (i + m) % SOURCES);
+                        let a = sources[k][(i + m) % SOURCES];
                         (a, ledger.transfer(a, SINK, 1))
                     })
                     .collect()
             },
-            |&batch, answers| {
+            |sources, answers| {
                 for (k, round) in answers.into_iter().enumerate() {
-                    for s in 0..SOURCES {
-                        let a = source(pass, batch, k, s);
+                    for &a in &sources[k] {
                         let calls: Vec<&Result<TxId, LedgerError>> = round
                             .iter()
                             .flatten()
@@ -486,7 +486,8 @@ fn concurrent_transfers_out_of_shared_accounts_never_overdraw(_: &mut Ctx) {
                 }
                 expect_eq(
                     format!(
-                        "balance({SINK}) after batch {batch}: one unit for every successful transfer so far"
+                        "balance({SINK}) after the batch ending with account {}: one unit for every successful transfer so far",
+                        sources[ROUNDS - 1][SOURCES - 1]
                     ),
                     ledger.balance(SINK),
                     Some(sink_balance),
