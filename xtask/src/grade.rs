@@ -185,6 +185,27 @@ pub fn command(root: &Path, req: &Request, report: &Path) -> Command {
     cmd
 }
 
+/// Builds what `req` grades without running it, in `target_dir` when given; on failure returns
+/// cargo's messages. A later [`run_in`] with the same request and target dir then only runs.
+pub fn build_in(root: &Path, req: &Request, target_dir: Option<&Path>) -> Result<Option<String>> {
+    let mut cmd = build_command(root, req);
+    cmd.args(["--no-run", "--quiet"]).stdout(Stdio::null());
+    if let Some(target) = target_dir {
+        cmd.env("CARGO_TARGET_DIR", target);
+    }
+    let out = cmd
+        .output()
+        .context("cannot start cargo — is it on your PATH?")?;
+    if out.status.success() {
+        return Ok(None);
+    }
+    let lines: Vec<String> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    Ok(Some(build_log(&lines)))
+}
+
 /// Runs the grading and returns how it ended. `on_compile` is told once when cargo starts compiling.
 pub fn run(root: &Path, req: &Request, on_compile: impl FnMut()) -> Result<Graded> {
     run_in(root, req, None, on_compile)

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::PoisonError;
 
 use anyhow::{bail, Context, Result};
 use colored::Colorize;
@@ -634,10 +635,24 @@ fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, jobs: usize, tall
             })
     });
     let grade = |mutant: &Mutant, target: Option<&Path>| {
-        grade_mutant(app, drill, &dir, &reference, mutant, &scratch, target)
+        grade_mutant(app, drill, &dir, &reference, mutant, &scratch, target, None)
     };
     grade_in_parallel(&shared, jobs, &app.root, &grade, tally);
-    grade_in_parallel(&alone, 1, &app.root, &grade, tally);
+    // Their builds may overlap one another (a build is not a race); each run holds the machine alone.
+    let alone_gate = std::sync::RwLock::new(());
+    let grade_alone = |mutant: &Mutant, target: Option<&Path>| {
+        grade_mutant(
+            app,
+            drill,
+            &dir,
+            &reference,
+            mutant,
+            &scratch,
+            target,
+            Some(&alone_gate),
+        )
+    };
+    grade_in_parallel(&alone, jobs, &app.root, &grade_alone, tally);
 }
 
 /// Grades `mutants` with `jobs` graders at once and records each result in list order, as soon as
@@ -655,16 +670,23 @@ fn grade_in_parallel(
     let targets: Vec<Option<PathBuf>> = (0..workers)
         .map(|w| (w > 0).then(|| worker_target_dir(root, w)))
         .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let queues = std::sync::Mutex::new(queues_by_stage(mutants, workers));
     let (send, receive) = std::sync::mpsc::channel::<(usize, Result<String>)>();
     std::thread::scope(|scope| {
-        for target in &targets {
+        for (worker, target) in targets.iter().enumerate() {
             let send = send.clone();
-            let next = &next;
+            let queues = &queues;
             scope.spawn(move || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let Some(mutant) = mutants.get(i) else { break };
-                if send.send((i, grade(mutant, target.as_deref()))).is_err() {
+                let Some(i) = take(
+                    &mut queues.lock().unwrap_or_else(|p| p.into_inner()),
+                    worker,
+                ) else {
+                    break;
+                };
+                if send
+                    .send((i, grade(mutants[i], target.as_deref())))
+                    .is_err()
+                {
                     break;
                 }
             });
@@ -682,6 +704,41 @@ fn grade_in_parallel(
     });
 }
 
+/// Splits the indices of `mutants` into one queue per worker, keeping each stage's wrong solutions
+/// on one worker: a stage's first build in a target dir compiles its checker from scratch, the
+/// later ones only what the wrong solution changes. Biggest stages go first, to the shortest queue.
+fn queues_by_stage(mutants: &[&Mutant], workers: usize) -> Vec<std::collections::VecDeque<usize>> {
+    let mut stages: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, mutant) in mutants.iter().enumerate() {
+        match stages.iter_mut().find(|(stage, _)| *stage == mutant.stage) {
+            Some((_, members)) => members.push(i),
+            None => stages.push((&mutant.stage, vec![i])),
+        }
+    }
+    stages.sort_by_key(|(_, members)| std::cmp::Reverse(members.len()));
+    let mut queues = vec![std::collections::VecDeque::new(); workers.max(1)];
+    for (_, members) in stages {
+        let shortest = (0..queues.len())
+            .min_by_key(|&w| queues[w].len())
+            .unwrap_or(0);
+        queues[shortest].extend(members);
+    }
+    for queue in &mut queues {
+        queue.make_contiguous().sort_unstable();
+    }
+    queues
+}
+
+/// Takes the next index for `worker`: from its own queue, or else from the back of the longest
+/// other one (so no worker idles while work is left).
+fn take(queues: &mut [std::collections::VecDeque<usize>], worker: usize) -> Option<usize> {
+    if let Some(i) = queues[worker].pop_front() {
+        return Some(i);
+    }
+    let longest = (0..queues.len()).max_by_key(|&w| queues[w].len())?;
+    queues[longest].pop_back()
+}
+
 /// The target dir of a parallel mutant grader beyond the first: beside the usual one.
 fn worker_target_dir(root: &Path, worker: usize) -> PathBuf {
     let base = std::env::var_os("CARGO_TARGET_DIR")
@@ -691,7 +748,10 @@ fn worker_target_dir(root: &Path, worker: usize) -> PathBuf {
     base.join("syskata").join(format!("verify-{worker}"))
 }
 
-/// Grades one wrong solution: it must fail its stage through every check it names.
+/// Grades one wrong solution: it must fail its stage through every check it names. With a `gate`,
+/// the build holds it shared and each run holds it exclusively: no other grading builds or runs
+/// while this one runs.
+#[allow(clippy::too_many_arguments)]
 fn grade_mutant(
     app: &App,
     drill: &Drill,
@@ -700,6 +760,7 @@ fn grade_mutant(
     mutant: &Mutant,
     scratch: &Path,
     target: Option<&Path>,
+    gate: Option<&std::sync::RwLock<()>>,
 ) -> Result<String> {
     let (index, _) = drill.stage(&mutant.stage)?;
     let source = mutant_source(dir, reference, mutant)?;
@@ -717,10 +778,17 @@ fn grade_mutant(
         seed: None,
         color: false,
     };
+    if let Some(gate) = gate {
+        let _building = gate.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(log) = grade::build_in(&app.root, &req, target)? {
+            bail!("does not compile:\n{log}");
+        }
+    }
     let tries = mutant.racy.map_or(1, |r| r.attempts.max(1));
     let mut attempt = 0;
     loop {
         attempt += 1;
+        let _alone = gate.map(|g| g.write().unwrap_or_else(PoisonError::into_inner));
         let results = match grade::run_in(&app.root, &req, target, || {})? {
             Graded::Ran(r) | Graded::Killed(r, _) => r,
             Graded::BuildFailed(log) => bail!("does not compile:\n{log}"),
@@ -782,6 +850,45 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    fn on_stage(name: &str, stage: &str) -> Mutant {
+        Mutant {
+            name: name.to_owned(),
+            stage: stage.to_owned(),
+            ..mutant(&[])
+        }
+    }
+
+    #[test]
+    fn each_stage_stays_on_one_worker_and_no_worker_idles_while_work_is_left() {
+        let list = [
+            on_stage("a1", "a"),
+            on_stage("b1", "b"),
+            on_stage("a2", "a"),
+            on_stage("c1", "c"),
+            on_stage("a3", "a"),
+            on_stage("b2", "b"),
+        ];
+        let refs: Vec<&Mutant> = list.iter().collect();
+        let mut queues = queues_by_stage(&refs, 2);
+        assert_eq!(queues[0], [0, 2, 4], "the biggest stage, a, fills worker 0");
+        assert_eq!(
+            queues[1],
+            [1, 3, 5],
+            "b then c go to the shorter queue, in list order"
+        );
+        let mut order = Vec::new();
+        while let Some(i) = take(&mut queues, 1) {
+            order.push(i);
+        }
+        assert_eq!(
+            order,
+            [1, 3, 5, 4, 2, 0],
+            "worker 1 then steals from the back of worker 0"
+        );
+        assert_eq!(take(&mut queues, 0), None);
+        assert!(queues_by_stage(&[], 2).iter().all(|q| q.is_empty()));
     }
 
     #[test]
