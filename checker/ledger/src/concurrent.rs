@@ -9,7 +9,7 @@ use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 use crate::drill::{AccountId, Amount, LedgerError, Request, SharedLedger, TxId};
 use crate::support::{
     against_model, race, race_with, random_keyed, random_op, replay, request, Model, Op, PER_BATCH,
-    THREADS,
+    RACE_TIME, THREADS,
 };
 
 /// Returns the checks of stage concurrent.
@@ -504,55 +504,124 @@ const SINK: AccountId = 1_000_000;
 /// transfer per round): more callers at once make a window far likelier to be hit.
 const DUPLICATES: usize = 2 * THREADS;
 
+/// Length of the key the busy thread of the duplicates race retries: looking it up holds the key
+/// map's lock for microseconds, so the duplicates that arrive meanwhile queue up (and sleep) on it.
+const LONG_KEY: usize = 16 * 1024;
+
+/// Keys per stream in the first phase of the duplicates race.
+const STREAM: usize = 300;
+
 fn concurrent_duplicates_of_one_key_apply_once(_: &mut Ctx) {
     scenario(format!(
-        "account 1 holds 1; {DUPLICATES} threads send execute(key, Deposit {{ account: 1, amount: 1 }}) with the same key \
-         at the same moment (a client retrying through several gateways), key after key, in batches of \
-         {ROUNDS} keys run by fresh threads.\n\
+        "account 1 holds 1; {DUPLICATES} threads send execute(key, Deposit {{ account: 1, amount: 1 }}) with the same keys \
+         (a client retrying through several gateways).\n\
+         Phase 1: each thread sends the same stream of {STREAM} keys, one after the other, without \
+         waiting for the other threads (fresh threads and keys for each stream, many streams).\n\
+         Phase 2: the threads send each key at the same moment, key after key, in batches of \
+         {ROUNDS} keys run by fresh threads; at each of those moments one more thread retries an \
+         earlier deposit under a {LONG_KEY}-byte key, which keeps the key map busy while the \
+         duplicates arrive.\n\
          Each key must apply once and every caller must get that one outcome: checking the key and \
          claiming it must be one step, and a duplicate that arrives while the first is still running \
-         must wait for its outcome."
+         must wait for its outcome. The retry under the long key must replay its first outcome."
     ));
     let ledger = shared(&[(1, 1)]);
-    step("phase: concurrent duplicates of each key");
     let deposit = Request::Deposit {
         account: 1,
         amount: 1,
     };
     let mut keys = 0;
-    let mut batches = 0;
-    // Checking a key and claiming it in two lock sections is caught only when another duplicate
-    // takes the key map's lock between the two: twice the usual racing time, spent only here.
-    for pass in 0..2 {
-        batches += race_with(
-            DUPLICATES,
-            ROUNDS,
-            // The keys are made before the threads are released, so that they reach execute together.
-            |batch| -> Vec<String> {
-                (0..ROUNDS)
-                    .map(|k| format!("dup-{pass}-{batch}-{k}"))
-                    .collect()
-            },
-            |names, _, k| ledger.execute(&names[k], deposit.clone()),
-            |names, answers| {
-                for (name, per_thread) in names.iter().zip(&answers) {
-                    expect(
-                        per_thread[0].is_ok() && per_thread.iter().all(|r| *r == per_thread[0]),
-                        format!(
-                            "key {name:?}: every thread must get the same successful answer (one TxId); got {per_thread:?}"
-                        ),
-                    );
-                }
-                keys += ROUNDS;
-                expect_eq(
-                    format!("balance(1) after the batch with keys {:?} to {:?}: 1 + one deposit of 1 for each of the {keys} keys so far", names[0], names[ROUNDS - 1]),
-                    ledger.balance(1),
-                    Some(1 + keys as Amount),
-                );
-            },
+    let expect_one_outcome = |name: &str, answers: &[Result<TxId, LedgerError>]| {
+        expect(
+            answers[0].is_ok() && answers.iter().all(|r| *r == answers[0]),
+            format!(
+                "key {name:?}: every thread must get the same successful answer (one TxId); got {answers:?}"
+            ),
+        );
+    };
+
+    // Phase 1: streams. A key's first caller applies it while the others wait for its outcome;
+    // when it is published they all move on to the next key together and meet on it.
+    step(format!(
+        "phase 1: {DUPLICATES} threads send the same stream of {STREAM} keys"
+    ));
+    let started = Instant::now();
+    let mut streams = 0;
+    while streams < 3 || started.elapsed() < RACE_TIME {
+        let names: Vec<String> = (0..STREAM)
+            .map(|k| format!("stream-{streams}-{k}"))
+            .collect();
+        let by_thread = run_threads(DUPLICATES, |_| {
+            names
+                .iter()
+                .map(|name| ledger.execute(name, deposit.clone()))
+                .collect::<Vec<_>>()
+        });
+        for (k, name) in names.iter().enumerate() {
+            let answers: Vec<_> = by_thread.iter().map(|answers| answers[k].clone()).collect();
+            expect_one_outcome(name, &answers);
+        }
+        keys += STREAM;
+        streams += 1;
+        expect_eq(
+            format!(
+                "balance(1) after the stream ending with key {:?}: 1 + one deposit of 1 for each of the {keys} keys so far",
+                names[STREAM - 1]
+            ),
+            ledger.balance(1),
+            Some(1 + keys as Amount),
         );
     }
-    step(format!("{batches} batches, {keys} keys"));
+
+    // Phase 2: every key sent at one instant, while a long key keeps the key map busy.
+    let long_key = "k".repeat(LONG_KEY);
+    let first = ledger.execute(&long_key, deposit.clone());
+    step(format!(
+        "execute(<a key of {LONG_KEY} \"k\"s>, {deposit:?}) -> {first:?}"
+    ));
+    if first.is_err() {
+        fail("a deposit into an open account under a fresh key must succeed");
+    }
+    keys += 1;
+    step(format!(
+        "phase 2: {DUPLICATES} threads send each key at the same moment"
+    ));
+    let batches = race_with(
+        1 + DUPLICATES,
+        ROUNDS,
+        // The keys are made before the threads are released, so that they reach execute together.
+        |batch| -> Vec<String> { (0..ROUNDS).map(|k| format!("dup-{batch}-{k}")).collect() },
+        |names, i, k| {
+            if i == 0 {
+                ledger.execute(&long_key, deposit.clone())
+            } else {
+                ledger.execute(&names[k], deposit.clone())
+            }
+        },
+        |names, answers| {
+            for (name, per_thread) in names.iter().zip(&answers) {
+                expect_eq(
+                    "execute(<the long key>, the same deposit) retried while the duplicates ran: it must replay its first outcome",
+                    &per_thread[0],
+                    &first,
+                );
+                expect_one_outcome(name, &per_thread[1..]);
+            }
+            keys += ROUNDS;
+            expect_eq(
+                format!(
+                    "balance(1) after the batch with keys {:?} to {:?}: 1 + one deposit of 1 for each of the {keys} keys so far (the long one included)",
+                    names[0],
+                    names[ROUNDS - 1]
+                ),
+                ledger.balance(1),
+                Some(1 + keys as Amount),
+            );
+        },
+    );
+    step(format!(
+        "{streams} streams and {batches} batches, {keys} keys"
+    ));
     expect_eq(
         "journal() length: open + deposit + one entry per key",
         ledger.journal().len(),
