@@ -109,6 +109,25 @@ fn linear_scan_fails_the_probe(_: &mut Ctx) {
     lookup_probe(true);
 }
 
+/// A slow solution whose only small round before the budget ran out was slowed by a neighbour: the
+/// probe measures the cheap small size again before judging, so the noise does not hide the slowness.
+fn a_noisy_small_round_does_not_hide_a_slow_solution(_: &mut Ctx) {
+    let mut small_rounds = 0;
+    syskata_kit::probe::Scaling::new("a batch", 10, 320)
+        .budget(Duration::from_millis(1))
+        .run(
+            |n| n,
+            |n| {
+                let noisy_first = *n == 10 && {
+                    small_rounds += 1;
+                    small_rounds == 1
+                };
+                let ms = if *n == 320 || noisy_first { 40 } else { 2 };
+                std::thread::sleep(Duration::from_millis(ms));
+            },
+        );
+}
+
 fn suite() -> Suite {
     Suite {
         drill: "selftest",
@@ -130,7 +149,8 @@ fn suite() -> Suite {
                 slug: "probes",
                 checks: checks![
                     constant_time_lookup_passes_the_probe,
-                    linear_scan_fails_the_probe
+                    linear_scan_fails_the_probe,
+                    a_noisy_small_round_does_not_hide_a_slow_solution
                 ],
             },
             Stage {
@@ -188,6 +208,11 @@ fn main() {
             "probes::linear_scan_fails_the_probe",
             "fail",
             &["at size 32000 as at size 1000", "linear scan"],
+        ),
+        (
+            "probes::a_noisy_small_round_does_not_hide_a_slow_solution",
+            "fail",
+            &["at size 320 as at size 10", "fastest of 1 and 5 rounds"],
         ),
         (
             "hangs::deadlock",
