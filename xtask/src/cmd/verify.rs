@@ -148,6 +148,8 @@ pub fn mutant_source(checker_dir: &Path, reference: &str, mutant: &Mutant) -> Re
 struct Tally {
     passed: usize,
     failed: usize,
+    /// Wrong solutions that escaped while graded beside another grading and were caught alone.
+    escaped_under_load: Vec<String>,
 }
 
 impl Tally {
@@ -176,6 +178,7 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
     let mut tally = Tally {
         passed: 0,
         failed: 0,
+        escaped_under_load: Vec::new(),
     };
     let mut orders = std::collections::HashSet::new();
     for drill in &app.catalog.drills {
@@ -207,6 +210,15 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         if !args.quick {
             check_mutants(app, drill, args.mutant.as_deref(), args.jobs, &mut tally);
         }
+    }
+    if !tally.escaped_under_load.is_empty() {
+        println!(
+            "\n{} {} wrong solution(s) escaped their checks while graded beside another grading, and were \
+             caught when graded alone: {}. A check that load can fool is a check to make sturdier.",
+            "warning:".yellow().bold(),
+            tally.escaped_under_load.len(),
+            tally.escaped_under_load.join(", ")
+        );
     }
     println!("\nverify: {} passed, {} failed", tally.passed, tally.failed);
     Ok(if tally.failed == 0 {
@@ -634,12 +646,42 @@ fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, jobs: usize, tall
                 map.dimension_of(drill, &m.stage, c) == Some(rules::Dimension::Concurrency)
             })
     });
+    // Gradings beside one another hold this gate shared; a grading that must have the machine to
+    // itself holds it exclusively.
+    let alone_gate = std::sync::RwLock::new(());
+    let under_load = std::sync::Mutex::new(Vec::new());
     let grade = |mutant: &Mutant, target: Option<&Path>| {
-        grade_mutant(app, drill, &dir, &reference, mutant, &scratch, target, None)
+        let beside = {
+            let _shared = alone_gate.read().unwrap_or_else(PoisonError::into_inner);
+            grade_mutant(app, drill, &dir, &reference, mutant, &scratch, target, None)
+        };
+        match beside {
+            // The learner grades alone: an escape under verify's own load is judged again alone,
+            // and reported at the end if it is caught then.
+            Err(e) if e.downcast_ref::<Escaped>().is_some() => {
+                let _alone = alone_gate.write().unwrap_or_else(PoisonError::into_inner);
+                let caught =
+                    grade_mutant(app, drill, &dir, &reference, mutant, &scratch, target, None)?;
+                under_load
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(mutant.name.clone());
+                Ok(format!(
+                    "{caught} (escaped once while graded beside another grading; caught alone)"
+                ))
+            }
+            other => other,
+        }
     };
     grade_in_parallel(&shared, jobs, &app.root, &grade, tally);
+    tally.escaped_under_load.extend(
+        under_load
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .into_iter()
+            .map(|name| format!("{}/{name}", drill.name)),
+    );
     // Their builds may overlap one another (a build is not a race); each run holds the machine alone.
-    let alone_gate = std::sync::RwLock::new(());
     let grade_alone = |mutant: &Mutant, target: Option<&Path>| {
         grade_mutant(
             app,
@@ -748,6 +790,18 @@ fn worker_target_dir(root: &Path, worker: usize) -> PathBuf {
     base.join("syskata").join(format!("verify-{worker}"))
 }
 
+/// A wrong solution passed checks that should have caught it (as opposed to not compiling).
+#[derive(Debug)]
+struct Escaped(String);
+
+impl std::fmt::Display for Escaped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Escaped {}
+
 /// Grades one wrong solution: it must fail its stage through every check it names. With a `gate`,
 /// the build holds it shared and each run holds it exclusively: no other grading builds or runs
 /// while this one runs.
@@ -808,11 +862,12 @@ fn grade_mutant(
             continue;
         }
         if !missed.is_empty() {
-            bail!(
+            return Err(Escaped(format!(
                 "{} — but these checks PASSED on it in {attempt} runs: {} (the suite no longer catches it)",
                 mutant.about,
                 missed.join(", ")
-            );
+            ))
+            .into());
         }
         let runs = match mutant.racy {
             Some(r) => format!(
