@@ -1,6 +1,6 @@
 //! Stage concurrent: a linearizable `SharedKv` (checked on recorded histories), one cas winner, and optimistic transactions.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
@@ -33,6 +33,7 @@ pub fn stage() -> Stage {
             transaction_retry_loops_lose_no_increment,
             a_commit_is_seen_whole_or_not_at_all,
             snapshot_reads_match_their_moment_while_others_write,
+            snapshot_reads_never_wait_for_a_stalled_writer,
             an_open_transaction_blocks_no_one,
             everything_at_once_never_deadlocks,
         ],
@@ -99,6 +100,34 @@ fn shared_kv_is_send_and_sync_and_means_what_kv_store_means(_: &mut Ctx) {
     let now = kv.version(&1).unwrap_or(0);
     expect_eq("delete_if(&1, <current>)", kv.delete_if(&1, now), Ok(12));
     expect(kv.is_empty(), "the store is empty after delete_if");
+    step("set(1, 1); a = snapshot(); set(2, 2); b = snapshot(); set(1, 10)");
+    kv.set(1, 1);
+    let a = kv.snapshot();
+    kv.set(2, 2);
+    let b = kv.snapshot();
+    kv.set(1, 10);
+    expect_eq(
+        "retained_versions() with a and b live: keys 1 and 2, plus the old value of key 1 both read",
+        kv.retained_versions(),
+        3,
+    );
+    kv.release(b);
+    expect_eq(
+        "retained_versions() after release(b): a still reads the old value of key 1",
+        kv.retained_versions(),
+        3,
+    );
+    expect_eq(
+        "get_at(&a, &1) after release(b)",
+        kv.get_at(&a, &1),
+        Some(1),
+    );
+    kv.release(a);
+    expect_eq(
+        "retained_versions() after release(a): only the current values",
+        kv.retained_versions(),
+        2,
+    );
 }
 
 fn many_threads_setting_distinct_keys_lose_nothing(_: &mut Ctx) {
@@ -988,25 +1017,59 @@ fn transaction_retry_loops_lose_no_increment(_: &mut Ctx) {
     );
 }
 
+thread_local! {
+    /// Whether this thread's [`SlowKey`] comparisons take their time.
+    static SLOW_COMPARE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// How long a [`SlowKey`] comparison takes on a committing thread.
+const SLOW_COMPARE_FOR: Duration = Duration::from_micros(4);
+
+/// A key ordered by its number whose comparisons, on the committing threads of
+/// [`a_commit_is_seen_whole_or_not_at_all`], take a few microseconds (busy, keeping the processor):
+/// a commit then spends most of its time between its first and its last write, and whatever it has
+/// made visible by then is what the scanning threads read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SlowKey(u32);
+
+impl Ord for SlowKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        if SLOW_COMPARE.with(Cell::get) {
+            let start = Instant::now();
+            while start.elapsed() < SLOW_COMPARE_FOR {
+                std::hint::spin_loop();
+            }
+        }
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for SlowKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 fn a_commit_is_seen_whole_or_not_at_all(_: &mut Ctx) {
     scenario(format!(
         "keys 0..20 hold 0; for {HAMMER_FOR:?}, 2 threads commit transactions that each set all 20 keys \
-         to one new value, while {} threads scan(.., 100) over and over: every scan must see the 20 \
-         keys all equal",
+         to one new value (every key comparison they make takes a few microseconds), while {} threads \
+         scan(.., 100) over and over: every scan must see the 20 keys all equal",
         HAMMER - 2
     ));
-    let kv: SharedKv<u32, u32> = SharedKv::new();
+    let kv: SharedKv<SlowKey, u32> = SharedKv::new();
     for k in 0..20 {
-        kv.set(k, 0);
+        kv.set(SlowKey(k), 0);
     }
     let bad = hammer(|t, deadline| {
         let mut i = 0u32;
+        SLOW_COMPARE.with(|slow| slow.set(t < 2));
         while Instant::now() < deadline {
             i += 1;
             if t < 2 {
                 let mut txn = kv.transaction();
                 for k in 0..20 {
-                    txn.set(k, (t as u32 + 1) << 24 | i);
+                    txn.set(SlowKey(k), (t as u32 + 1) << 24 | i);
                 }
                 let _ = txn.commit();
             } else {
@@ -1020,10 +1083,11 @@ fn a_commit_is_seen_whole_or_not_at_all(_: &mut Ctx) {
         None
     });
     if let Some(seen) = bad.into_iter().flatten().next() {
+        let seen: Vec<(u32, u32)> = seen.into_iter().map(|(k, v)| (k.0, v)).collect();
         fail(format!(
             "a scan racing the commits returned {} keys, not all equal: it saw part of a committing \
              transaction. A commit applies all its writes in one atomic step, and a scan reads in one \
-             step.\nscan: {seen:?}",
+             step.\nscan (key, value): {seen:?}",
             seen.len()
         ));
     }
@@ -1199,4 +1263,173 @@ fn everything_at_once_never_deadlocks(ctx: &mut Ctx) {
         kv.retained_versions(),
         len,
     );
+}
+
+/// The gate a stalled writer waits at: closed until the check opens it.
+#[derive(Default)]
+struct Stall {
+    open: AtomicBool,
+    /// Set by the first key comparison that waits at the gate.
+    reached: AtomicBool,
+}
+
+thread_local! {
+    /// The gate this thread's key comparisons wait at, set only in the writer being stalled.
+    static STALL: RefCell<Option<Arc<Stall>>> = const { RefCell::new(None) };
+}
+
+/// How long a stalled comparison waits for its gate at most (the check opens it much sooner).
+const STALL_AT_MOST: Duration = Duration::from_secs(3);
+
+/// How long a snapshot read may take while a writer is stalled.
+const READ_WITHIN: Duration = Duration::from_millis(500);
+
+/// A key ordered by its number, whose comparisons made by a stalled writer thread do not return
+/// until the check opens that writer's gate: the writer is stuck in the middle of its write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StallingKey(u32);
+
+impl Ord for StallingKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        if let Some(stall) = STALL.with(|s| s.borrow().clone()) {
+            stall.reached.store(true, Ordering::SeqCst);
+            let start = Instant::now();
+            while !stall.open.load(Ordering::SeqCst) && start.elapsed() < STALL_AT_MOST {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+        }
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for StallingKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+fn snapshot_reads_never_wait_for_a_stalled_writer(_: &mut Ctx) {
+    /// A write: it calls `hold` right before the call that must be stuck.
+    type Write = fn(&SharedKv<StallingKey, u32>, hold: &dyn Fn());
+    let writes: [(&str, Write); 4] = [
+        ("set(5, 50)", |kv, hold| {
+            hold();
+            let _ = kv.set(StallingKey(5), 50);
+        }),
+        ("delete(&2)", |kv, hold| {
+            hold();
+            let _ = kv.delete(&StallingKey(2));
+        }),
+        ("cas(3, <its version>, 33)", |kv, hold| {
+            let v = kv.version(&StallingKey(3));
+            hold();
+            let _ = kv.cas(StallingKey(3), v, 33);
+        }),
+        (
+            "commit of a transaction that read key 0, set key 5 and deleted key 2",
+            |kv, hold| {
+                let mut txn = kv.transaction();
+                txn.get(&StallingKey(0));
+                txn.set(StallingKey(5), 50);
+                txn.delete(&StallingKey(2));
+                hold();
+                let _ = txn.commit();
+            },
+        ),
+    ];
+    for (what, write) in writes {
+        scenario(format!(
+            "keys 0..4 hold 0, 10, 20, 30; snap = snapshot(); then set(1, 11). A writer thread calls \
+             {what}, and every key comparison that thread makes is held (the key type's comparison \
+             waits for our signal): the writer is stuck inside its write. Meanwhile another thread \
+             calls get_at(&snap, &1) and scan_at(&snap, .., 10); both must return within \
+             {READ_WITHIN:?}, before we let the writer go on."
+        ));
+        let kv: SharedKv<StallingKey, u32> = SharedKv::new();
+        for k in 0..4 {
+            kv.set(StallingKey(k), k * 10);
+        }
+        let snap = kv.snapshot();
+        kv.set(StallingKey(1), 11);
+        let stall = Arc::new(Stall::default());
+        let (read_tx, read_rx) = mpsc::channel();
+        let outcome = std::thread::scope(|s| {
+            let kv = &kv;
+            let snap = &snap;
+            let writer_stall = Arc::clone(&stall);
+            let writer = s.spawn(move || {
+                write(kv, &|| {
+                    STALL.with(|s| *s.borrow_mut() = Some(Arc::clone(&writer_stall)));
+                });
+                STALL.with(|s| s.borrow_mut().take());
+            });
+            step(format!("writer: {what}, held at its first key comparison"));
+            let start = Instant::now();
+            while !stall.reached.load(Ordering::SeqCst)
+                && !writer.is_finished()
+                && start.elapsed() < Duration::from_secs(2)
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            let held = stall.reached.load(Ordering::SeqCst) && !writer.is_finished();
+            step(format!(
+                "writer {}",
+                if held {
+                    "is stuck in a key comparison"
+                } else {
+                    "was not stuck (it finished, or compared no key within 2 s)"
+                }
+            ));
+            s.spawn(move || {
+                let one = kv.get_at(snap, &StallingKey(1));
+                let all = kv.scan_at(snap, .., 10);
+                let _ = read_tx.send((one, all));
+            });
+            let began = Instant::now();
+            let got = read_rx.recv_timeout(READ_WITHIN);
+            let waited = began.elapsed();
+            stall.open.store(true, Ordering::SeqCst);
+            (held, got, waited)
+        });
+        let (held, got, waited) = outcome;
+        expect(
+            held,
+            format!(
+                "the writer calling {what} never reached a key comparison: the check could not stall \
+                 it (every write to an ordered store compares keys)"
+            ),
+        );
+        match got {
+            Err(_) => fail(format!(
+                "get_at/scan_at on a snapshot did not return within {READ_WITHIN:?} while another \
+                 thread was stuck inside {what}: the snapshot read waited for the writer (it needs a \
+                 lock the writer holds while it compares keys). Snapshot reads never wait for \
+                 writers: keep the data a snapshot reads immutable and shared (for example an Arc of \
+                 a persistent tree that writers copy paths of and publish by swapping a pointer), so a \
+                 read takes no lock a writer holds during its work"
+            )),
+            Ok((one, all)) => {
+                step(format!(
+                    "reader: get_at(&snap, &1) -> {one:?}; scan_at(&snap, .., 10) -> {all:?} after \
+                     {waited:?}"
+                ));
+                expect_eq(
+                    "get_at(&snap, &1): key 1 held 10 when the snapshot was taken",
+                    one,
+                    Some(10),
+                );
+                expect_eq(
+                    "scan_at(&snap, .., 10): the store when the snapshot was taken",
+                    all,
+                    vec![
+                        (StallingKey(0), 0),
+                        (StallingKey(1), 10),
+                        (StallingKey(2), 20),
+                        (StallingKey(3), 30),
+                    ],
+                );
+            }
+        }
+        kv.release(snap);
+    }
 }

@@ -1,9 +1,10 @@
 //! An ordered in-memory key-value database with expiry, versions, nested transactions, snapshots and a thread-safe front.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::{Bound, RangeBounds};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// One stored state of a key: a value (or a deletion marker) and when it was written.
 struct Record<V> {
@@ -719,8 +720,15 @@ fn is_empty_range<K: Ord, R: RangeBounds<K>>(range: &R) -> bool {
     }
 }
 
-/// A [`KvStore`] shared by many threads through `&self`: every call is one atomic step, and
-/// transactions are optimistic (they lock nothing while open and are checked at commit).
+/// A [`KvStore`] shared by many threads through `&self`: every call is one atomic step, snapshot reads
+/// never wait for writers, and transactions are optimistic (they lock nothing while open and are
+/// checked at commit).
+///
+/// The data lives in a persistent search tree: a write copies the path to the key it changes (the
+/// rest is shared) and publishes the new root by swapping one pointer. A reader or a snapshot holds a
+/// root, which never changes, so it reads without any lock. Writers take turns on a lock that readers
+/// never touch; the pointer swap happens under a second lock that is held for nothing else than
+/// integer bookkeeping.
 ///
 /// # Example
 ///
@@ -737,7 +745,313 @@ fn is_empty_range<K: Ord, R: RangeBounds<K>>(range: &R) -> bool {
 /// assert_eq!(kv.len(), 4);
 /// ```
 pub struct SharedKv<K, V> {
-    inner: Mutex<KvStore<K, V>>,
+    /// Writers take turns here; held while a write compares keys and copies a path.
+    writer: Mutex<Writer<K>>,
+    /// The published state and the live snapshots; held only to swap or clone a root and to count.
+    board: Mutex<Board<K, V>>,
+}
+
+/// What only writers use.
+struct Writer<K> {
+    /// The store's clock in milliseconds; it only moves forward.
+    now: u64,
+    /// `(deadline, key)` for every present key with a time-to-live.
+    expiry: BTreeSet<(u64, K)>,
+}
+
+/// The published state and what snapshots pin.
+struct Board<K, V> {
+    /// The state every call but a snapshot read sees.
+    current: Arc<State<K, V>>,
+    /// Live snapshots by stamp: the state each reads, and how many share it.
+    snapshots: BTreeMap<u64, (Arc<State<K, V>>, usize)>,
+    /// Replaced versions a live snapshot still reads, as `(written, replaced)` stamps, filed under the
+    /// newest snapshot that reads each.
+    pinned: BTreeMap<u64, Vec<(u64, u64)>>,
+    /// How many replaced versions live snapshots still read.
+    old: usize,
+}
+
+/// One published state of a [`SharedKv`]: immutable, shared by everyone who holds it.
+struct State<K, V> {
+    tree: Tree<K, V>,
+    /// How many keys are present.
+    len: usize,
+    /// The stamp of the last write it contains.
+    seq: u64,
+}
+
+/// A persistent treap: nodes never change once built, and versions of the tree share them.
+type Tree<K, V> = Option<Arc<Node<K, V>>>;
+
+/// A node of a [`Tree`]: ordered by key, a max-heap by priority.
+struct Node<K, V> {
+    key: K,
+    /// Shared, so that copying the node for a new version of the tree copies no value.
+    entry: Arc<Entry<V>>,
+    priority: u64,
+    left: Tree<K, V>,
+    right: Tree<K, V>,
+}
+
+/// A present key's value, its version (the stamp of the write that stored it) and its deadline.
+struct Entry<V> {
+    value: V,
+    version: u64,
+    deadline: Option<u64>,
+}
+
+impl<K: Clone, V> Node<K, V> {
+    /// Returns a copy of this node with other children.
+    fn with(&self, left: Tree<K, V>, right: Tree<K, V>) -> Tree<K, V> {
+        Some(Arc::new(Node {
+            key: self.key.clone(),
+            entry: Arc::clone(&self.entry),
+            priority: self.priority,
+            left,
+            right,
+        }))
+    }
+}
+
+/// Returns the entry of `key` in `tree`. O(log n) expected.
+fn find<'t, K: Ord, V>(mut tree: &'t Tree<K, V>, key: &K) -> Option<&'t Arc<Entry<V>>> {
+    while let Some(node) = tree {
+        tree = match key.cmp(&node.key) {
+            Ordering::Less => &node.left,
+            Ordering::Greater => &node.right,
+            Ordering::Equal => return Some(&node.entry),
+        };
+    }
+    None
+}
+
+/// Returns `tree` with the entry of `key`, which is present, replaced; only the path to it is copied.
+fn replace<K: Ord + Clone, V>(tree: &Tree<K, V>, key: &K, entry: Arc<Entry<V>>) -> Tree<K, V> {
+    let node = tree.as_ref()?;
+    match key.cmp(&node.key) {
+        Ordering::Less => node.with(replace(&node.left, key, entry), node.right.clone()),
+        Ordering::Greater => node.with(node.left.clone(), replace(&node.right, key, entry)),
+        Ordering::Equal => Some(Arc::new(Node {
+            key: node.key.clone(),
+            entry,
+            priority: node.priority,
+            left: node.left.clone(),
+            right: node.right.clone(),
+        })),
+    }
+}
+
+/// Returns `tree` with `key`, which is absent, inserted at the depth its priority gives it.
+fn insert<K: Ord + Clone, V>(
+    tree: &Tree<K, V>,
+    key: K,
+    entry: Arc<Entry<V>>,
+    priority: u64,
+) -> Tree<K, V> {
+    match tree {
+        Some(node) if node.priority >= priority => {
+            if key < node.key {
+                node.with(insert(&node.left, key, entry, priority), node.right.clone())
+            } else {
+                node.with(node.left.clone(), insert(&node.right, key, entry, priority))
+            }
+        }
+        _ => {
+            let (left, right) = split(tree, &key);
+            Some(Arc::new(Node {
+                key,
+                entry,
+                priority,
+                left,
+                right,
+            }))
+        }
+    }
+}
+
+/// Splits `tree` into the keys below `key` and the keys above it (`key` itself is absent).
+fn split<K: Ord + Clone, V>(tree: &Tree<K, V>, key: &K) -> (Tree<K, V>, Tree<K, V>) {
+    let Some(node) = tree else {
+        return (None, None);
+    };
+    if node.key < *key {
+        let (below, above) = split(&node.right, key);
+        (node.with(node.left.clone(), below), above)
+    } else {
+        let (below, above) = split(&node.left, key);
+        (below, node.with(above, node.right.clone()))
+    }
+}
+
+/// Returns `tree` without `key`, which is present.
+fn remove<K: Ord + Clone, V>(tree: &Tree<K, V>, key: &K) -> Tree<K, V> {
+    let node = tree.as_ref()?;
+    match key.cmp(&node.key) {
+        Ordering::Less => node.with(remove(&node.left, key), node.right.clone()),
+        Ordering::Greater => node.with(node.left.clone(), remove(&node.right, key)),
+        Ordering::Equal => merge(&node.left, &node.right),
+    }
+}
+
+/// Joins two trees whose keys are all below (`left`) and all above (`right`) one another.
+fn merge<K: Clone, V>(left: &Tree<K, V>, right: &Tree<K, V>) -> Tree<K, V> {
+    match (left, right) {
+        (None, tree) | (tree, None) => tree.clone(),
+        (Some(l), Some(r)) => {
+            if l.priority >= r.priority {
+                l.with(l.left.clone(), merge(&l.right, right))
+            } else {
+                r.with(merge(left, &r.left), r.right.clone())
+            }
+        }
+    }
+}
+
+/// Returns copies of up to `limit` entries of `tree` in `range`, in key order: O(log n + returned).
+fn scan_tree<K: Ord + Clone, V: Clone, R: RangeBounds<K>>(
+    tree: &Tree<K, V>,
+    range: &R,
+    limit: usize,
+) -> Vec<(K, V)> {
+    let mut found = Vec::new();
+    if limit == 0 || is_empty_range(range) {
+        return found;
+    }
+    let after_start = |key: &K| match range.start_bound() {
+        Bound::Included(start) => key >= start,
+        Bound::Excluded(start) => key > start,
+        Bound::Unbounded => true,
+    };
+    // The path to the first key in range: every node kept on the stack is at or after the start.
+    let mut stack = Vec::new();
+    let mut cursor = tree.as_deref();
+    while let Some(node) = cursor {
+        if after_start(&node.key) {
+            stack.push(node);
+            cursor = node.left.as_deref();
+        } else {
+            cursor = node.right.as_deref();
+        }
+    }
+    while let Some(node) = stack.pop() {
+        if !range.contains(&node.key) {
+            break;
+        }
+        found.push((node.key.clone(), node.entry.value.clone()));
+        if found.len() == limit {
+            break;
+        }
+        let mut cursor = node.right.as_deref();
+        while let Some(next) = cursor {
+            stack.push(next);
+            cursor = next.left.as_deref();
+        }
+    }
+    found
+}
+
+/// A well-mixed priority for the node written at stamp `seq` (SplitMix64), so that the treap stays
+/// balanced in expectation whatever order keys arrive in.
+fn priority(seq: u64) -> u64 {
+    let mut z = seq.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A write in progress: the writer's turn, and the new state built from the current one.
+struct Draft<'a, K, V> {
+    kv: &'a SharedKv<K, V>,
+    writer: MutexGuard<'a, Writer<K>>,
+    tree: Tree<K, V>,
+    len: usize,
+    seq: u64,
+    /// The stamp of the state the draft started from.
+    base: u64,
+    /// The versions this draft replaced, as `(written, replaced)` stamps.
+    replaced: Vec<(u64, u64)>,
+}
+
+impl<K: Ord + Clone, V: Clone> Draft<'_, K, V> {
+    /// Returns the entry of `key` in the draft.
+    fn entry(&self, key: &K) -> Option<&Arc<Entry<V>>> {
+        find(&self.tree, key)
+    }
+
+    /// Stores `value` under `key` (`None`: removes it) with `deadline`, returning the value it replaced.
+    /// Removing an absent key writes nothing.
+    fn write(&mut self, key: K, value: Option<V>, deadline: Option<u64>) -> Option<V> {
+        let old = self.entry(&key).cloned();
+        if old.is_none() && value.is_none() {
+            return None;
+        }
+        self.seq += 1;
+        if let Some(old) = &old {
+            self.replaced.push((old.version, self.seq));
+            if let Some(d) = old.deadline {
+                self.writer.expiry.remove(&(d, key.clone()));
+            }
+        }
+        match value {
+            Some(value) => {
+                if let Some(d) = deadline {
+                    self.writer.expiry.insert((d, key.clone()));
+                }
+                let entry = Arc::new(Entry {
+                    value,
+                    version: self.seq,
+                    deadline,
+                });
+                self.tree = if old.is_some() {
+                    replace(&self.tree, &key, entry)
+                } else {
+                    self.len += 1;
+                    insert(&self.tree, key, entry, priority(self.seq))
+                };
+            }
+            None => {
+                self.tree = remove(&self.tree, &key);
+                self.len -= 1;
+            }
+        }
+        old.map(|e| e.value.clone())
+    }
+
+    /// Publishes the draft as the current state (if it wrote anything): files each replaced version under the newest live
+    /// snapshot that still reads it (or lets it go), then swaps the root.
+    fn publish(self) {
+        if self.seq == self.base {
+            return;
+        }
+        let state = Arc::new(State {
+            tree: self.tree,
+            len: self.len,
+            seq: self.seq,
+        });
+        let mut board = self.kv.board();
+        for (written, replaced) in self.replaced {
+            board.pin(written, replaced);
+        }
+        let previous = std::mem::replace(&mut board.current, state);
+        drop(board);
+        // The old root is dropped with no lock held but the writer's turn.
+        drop(previous);
+    }
+}
+
+impl<K, V> Board<K, V> {
+    /// Files the version written at stamp `written` and replaced at `replaced` under the newest live
+    /// snapshot that reads it, counting it as retained; a version no snapshot reads is not counted.
+    fn pin(&mut self, written: u64, replaced: u64) {
+        if let Some((&reader, _)) = self.snapshots.range(written..replaced).next_back() {
+            self.pinned
+                .entry(reader)
+                .or_default()
+                .push((written, replaced));
+            self.old += 1;
+        }
+    }
 }
 
 /// An optimistic transaction on a [`SharedKv`]: writes are buffered, reads remember the version they
@@ -810,12 +1124,45 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// ```
     pub fn new() -> Self {
         SharedKv {
-            inner: Mutex::new(KvStore::new()),
+            writer: Mutex::new(Writer {
+                now: 0,
+                expiry: BTreeSet::new(),
+            }),
+            board: Mutex::new(Board {
+                current: Arc::new(State {
+                    tree: None,
+                    len: 0,
+                    seq: 0,
+                }),
+                snapshots: BTreeMap::new(),
+                pinned: BTreeMap::new(),
+                old: 0,
+            }),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, KvStore<K, V>> {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    fn board(&self) -> MutexGuard<'_, Board<K, V>> {
+        self.board.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Returns the current state; reading it takes no lock.
+    fn current(&self) -> Arc<State<K, V>> {
+        Arc::clone(&self.board().current)
+    }
+
+    /// Takes the writer's turn and starts a draft from the current state.
+    fn draft(&self) -> Draft<'_, K, V> {
+        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = self.current();
+        Draft {
+            kv: self,
+            writer,
+            tree: current.tree.clone(),
+            len: current.len,
+            seq: current.seq,
+            base: current.seq,
+            replaced: Vec::new(),
+        }
     }
 
     /// Returns how many keys are present.
@@ -828,7 +1175,7 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.current().len
     }
 
     /// Returns `true` if no key is present.
@@ -840,7 +1187,7 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert!(kv.is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
+        self.len() == 0
     }
 
     /// Returns a copy of the value of `key`, or `None` if it is absent.
@@ -853,7 +1200,7 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.get(&"k"), Some(1));
     /// ```
     pub fn get(&self, key: &K) -> Option<V> {
-        self.lock().get(key).cloned()
+        find(&self.current().tree, key).map(|e| e.value.clone())
     }
 
     /// Stores `value` under `key` without a time-to-live, returning the value it replaced.
@@ -865,10 +1212,14 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.set("k", 1), None);
     /// ```
     pub fn set(&self, key: K, value: V) -> Option<V> {
-        self.lock().set(key, value)
+        let mut draft = self.draft();
+        let old = draft.write(key, Some(value), None);
+        draft.publish();
+        old
     }
 
     /// Stores `value` under `key` until `ttl` ms from the store's clock, returning the value it replaced.
+    /// A `ttl` of 0 leaves the key absent.
     ///
     /// # Example
     ///
@@ -879,7 +1230,16 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.get(&"k"), None);
     /// ```
     pub fn set_with_ttl(&self, key: K, value: V, ttl: u64) -> Option<V> {
-        self.lock().set_with_ttl(key, value, ttl)
+        let mut draft = self.draft();
+        let now = draft.writer.now;
+        let deadline = now.saturating_add(ttl);
+        let old = if deadline <= now {
+            draft.write(key, None, None)
+        } else {
+            draft.write(key, Some(value), Some(deadline))
+        };
+        draft.publish();
+        old
     }
 
     /// Removes `key`, returning its value.
@@ -892,7 +1252,10 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.delete(&"k"), Some(1));
     /// ```
     pub fn delete(&self, key: &K) -> Option<V> {
-        self.lock().delete(key)
+        let mut draft = self.draft();
+        let old = draft.write(key.clone(), None, None);
+        draft.publish();
+        old
     }
 
     /// Returns copies of up to `limit` present entries in `range`, in key order.
@@ -906,7 +1269,7 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.scan(.., 5), vec![(1, 10), (2, 20)]);
     /// ```
     pub fn scan<R: RangeBounds<K>>(&self, range: R, limit: usize) -> Vec<(K, V)> {
-        owned(self.lock().scan(range, limit))
+        scan_tree(&self.current().tree, &range, limit)
     }
 
     /// Moves the shared clock to `now` and removes the keys that expire, returning how many.
@@ -919,7 +1282,20 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.tick(5), 1);
     /// ```
     pub fn tick(&self, now: u64) -> usize {
-        self.lock().tick(now)
+        let mut draft = self.draft();
+        draft.writer.now = draft.writer.now.max(now);
+        let mut removed = 0;
+        while let Some((deadline, _)) = draft.writer.expiry.first() {
+            if *deadline > draft.writer.now {
+                break;
+            }
+            if let Some((_, key)) = draft.writer.expiry.pop_first() {
+                draft.write(key, None, None);
+                removed += 1;
+            }
+        }
+        draft.publish();
+        removed
     }
 
     /// Returns the version of `key`, or `None` if it is absent.
@@ -932,7 +1308,7 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert!(kv.version(&1).is_some());
     /// ```
     pub fn version(&self, key: &K) -> Option<u64> {
-        self.lock().version(key)
+        find(&self.current().tree, key).map(|e| e.version)
     }
 
     /// Compare-and-set as [`KvStore::cas`], atomically: of racing callers expecting one version,
@@ -950,7 +1326,15 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert!(kv.cas(1, None, "b").is_err());
     /// ```
     pub fn cas(&self, key: K, expected: Option<u64>, value: V) -> Result<u64, CasError> {
-        self.lock().cas(key, expected, value)
+        let mut draft = self.draft();
+        let current = draft.entry(&key).map(|e| e.version);
+        if expected != current {
+            return Err(CasError { current });
+        }
+        draft.write(key, Some(value), None);
+        let version = draft.seq;
+        draft.publish();
+        Ok(version)
     }
 
     /// Delete-if-version as [`KvStore::delete_if`], atomically.
@@ -967,11 +1351,18 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.delete_if(&1, v), Ok("a"));
     /// ```
     pub fn delete_if(&self, key: &K, expected: u64) -> Result<V, CasError> {
-        self.lock().delete_if(key, expected)
+        let mut draft = self.draft();
+        let current = draft.entry(key).map(|e| e.version);
+        if Some(expected) != current {
+            return Err(CasError { current });
+        }
+        let old = draft.write(key.clone(), None, None);
+        draft.publish();
+        old.ok_or(CasError { current: None })
     }
 
     /// Takes a point-in-time view; read it with [`SharedKv::get_at`] and give it back with
-    /// [`SharedKv::release`].
+    /// [`SharedKv::release`]. It copies nothing: it holds the current root.
     ///
     /// # Example
     ///
@@ -984,10 +1375,23 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// kv.release(snap);
     /// ```
     pub fn snapshot(&self) -> Snapshot {
-        self.lock().snapshot()
+        let mut board = self.board();
+        let state = Arc::clone(&board.current);
+        let seq = state.seq;
+        board.snapshots.entry(seq).or_insert((state, 0)).1 += 1;
+        Snapshot { seq }
     }
 
-    /// Returns a copy of the value `key` had when `snapshot` was taken.
+    /// Returns the state `snapshot` reads, or `None` if it is not live.
+    fn state_at(&self, snapshot: &Snapshot) -> Option<Arc<State<K, V>>> {
+        let board = self.board();
+        board
+            .snapshots
+            .get(&snapshot.seq)
+            .map(|(s, _)| Arc::clone(s))
+    }
+
+    /// Returns a copy of the value `key` had when `snapshot` was taken; it never waits for a writer.
     ///
     /// # Example
     ///
@@ -999,10 +1403,12 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// kv.release(snap);
     /// ```
     pub fn get_at(&self, snapshot: &Snapshot, key: &K) -> Option<V> {
-        self.lock().get_at(snapshot, key).cloned()
+        let state = self.state_at(snapshot)?;
+        find(&state.tree, key).map(|e| e.value.clone())
     }
 
-    /// Returns copies of up to `limit` entries in `range` as `snapshot` saw them.
+    /// Returns copies of up to `limit` entries in `range` as `snapshot` saw them; it never waits for
+    /// a writer.
     ///
     /// # Example
     ///
@@ -1020,7 +1426,10 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
         range: R,
         limit: usize,
     ) -> Vec<(K, V)> {
-        owned(self.lock().scan_at(snapshot, range, limit))
+        match self.state_at(snapshot) {
+            Some(state) => scan_tree(&state.tree, &range, limit),
+            None => Vec::new(),
+        }
     }
 
     /// Gives a snapshot back, freeing the versions only it could see.
@@ -1036,7 +1445,23 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.retained_versions(), 1);
     /// ```
     pub fn release(&self, snapshot: Snapshot) {
-        self.lock().release(snapshot);
+        let mut board = self.board();
+        match board.snapshots.get_mut(&snapshot.seq) {
+            Some((_, count)) if *count > 1 => {
+                *count -= 1;
+                return;
+            }
+            Some(_) => {}
+            None => return,
+        }
+        let state = board.snapshots.remove(&snapshot.seq);
+        for (written, replaced) in board.pinned.remove(&snapshot.seq).unwrap_or_default() {
+            board.old -= 1;
+            board.pin(written, replaced);
+        }
+        drop(board);
+        // The versions only this snapshot held are freed here, with no lock held.
+        drop(state);
     }
 
     /// Returns how many values the store holds, as [`KvStore::retained_versions`].
@@ -1049,7 +1474,8 @@ impl<K: Ord + Clone, V: Clone> SharedKv<K, V> {
     /// assert_eq!(kv.retained_versions(), 1);
     /// ```
     pub fn retained_versions(&self) -> usize {
-        self.lock().retained_versions()
+        let board = self.board();
+        board.current.len + board.old
     }
 
     /// Opens an optimistic transaction; it holds no lock while open.
@@ -1089,11 +1515,12 @@ impl<K: Ord + Clone, V: Clone> Transaction<'_, K, V> {
         if let Some(write) = self.writes.get(key) {
             return write.clone();
         }
-        let store = self.kv.lock();
-        let (value, version) = (store.get(key).cloned(), store.version(key));
-        drop(store);
-        self.reads.entry(key.clone()).or_insert(version);
-        value
+        let state = self.kv.current();
+        let entry = find(&state.tree, key);
+        self.reads
+            .entry(key.clone())
+            .or_insert(entry.map(|e| e.version));
+        entry.map(|e| e.value.clone())
     }
 
     /// Buffers a write of `value` under `key` (without a time-to-live).
@@ -1148,32 +1575,18 @@ impl<K: Ord + Clone, V: Clone> Transaction<'_, K, V> {
     /// assert!(b.commit().is_err());
     /// ```
     pub fn commit(self) -> Result<(), Conflict> {
-        let mut store = self.kv.lock();
+        let mut draft = self.kv.draft();
         if self
             .reads
             .iter()
-            .any(|(key, seen)| store.version(key) != *seen)
+            .any(|(key, seen)| draft.entry(key).map(|e| e.version) != *seen)
         {
             return Err(Conflict);
         }
         for (key, write) in self.writes {
-            match write {
-                Some(value) => {
-                    store.set(key, value);
-                }
-                None => {
-                    store.delete(&key);
-                }
-            }
+            draft.write(key, write, None);
         }
+        draft.publish();
         Ok(())
     }
-}
-
-/// Copies borrowed scan results out from under a lock.
-fn owned<K: Clone, V: Clone>(entries: Vec<(&K, &V)>) -> Vec<(K, V)> {
-    entries
-        .into_iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
 }
