@@ -3,7 +3,6 @@
 syskata_kit::crate_under_test!(learner: crawler, reference: crawler_solution);
 
 mod bench;
-mod platform;
 mod support;
 
 #[cfg(feature = "stage-cancellation")]

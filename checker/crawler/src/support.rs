@@ -502,7 +502,7 @@ pub fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     }
 }
 
-pub use crate::platform::os_threads;
+pub use syskata_kit::platform::os_threads;
 
 // ---- generated sites ----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@
 //! - [`model`]: model-based random operation sequences against a simple reference model;
 //! - [`probe`]: scaling probes that fail O(n) where O(1) or O(log n) is required;
 //! - [`stress`]: threads released together, with invariants checked afterwards;
+//! - [`platform`]: facts asked of the OS at run time (how many threads this process has);
 //! - [`linearizability`]: histories of calls recorded from many threads, checked against a sequential
 //!   model (Wing–Gong search with memoisation), failures drawn as a timeline.
 
@@ -18,6 +19,7 @@ pub mod fail;
 pub mod harness;
 pub mod linearizability;
 pub mod model;
+pub mod platform;
 pub mod probe;
 pub mod rng;
 pub mod stress;

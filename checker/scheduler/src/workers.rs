@@ -8,6 +8,7 @@ use std::sync::{mpsc, Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
+use syskata_kit::platform::os_threads;
 use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::{CancelToken, RetryPolicy, Scheduler, TaskState};
@@ -358,11 +359,6 @@ fn independent(n: u64) -> Graph {
         g.push(id, 0, vec![]);
     }
     g
-}
-
-/// Returns the number of threads of this process, where the OS tells (Linux).
-fn os_threads() -> Option<usize> {
-    std::fs::read_dir("/proc/self/task").ok().map(|d| d.count())
 }
 
 /// Waits up to `limit` for `done`; returns whether it became true.
@@ -921,7 +917,7 @@ fn a_cancelled_token_or_zero_workers_start_nothing(_: &mut Ctx) {
 fn no_thread_outlives_run(_: &mut Ctx) {
     scenario(
         "three runs (8 workers over 30 tasks; 4 workers with a retry; 3 workers cancelled midway); after each, no \
-         thread that ran a task may still be alive (within 300 ms), and (on Linux) the process must be back to its \
+         thread that ran a task may still be alive (within 300 ms), and (where the OS tells) the process must be back to its \
          thread count from before the run",
     );
     for phase in 0..3 {

@@ -1,9 +1,9 @@
-//! How many threads this process has, asked of the OS at run time (for the check that no crawl thread outlives `crawl()`).
+//! How many threads this process has, asked of the OS at run time (for checks that no thread a learner started outlives the call).
 //!
 //! Linux lists them in `/proc/self/task`; elsewhere `ps` tells: `ps -o nlwp= -p PID` (the BSDs,
 //! Linux without /proc) or one line per thread under `ps -M -p PID` (macOS). Where nothing answers the
-//! thread count is unknown and the check relies on the fake web's own count of live fetching
-//! threads. The parsers are unit-tested on other platforms' output.
+//! thread count is unknown and a check relies on its own count of the threads it saw running
+//! learner code (the crawler's fake web, the scheduler's fake executor). The parsers are unit-tested on other platforms' output.
 
 use std::process::{Command, Stdio};
 
