@@ -9,7 +9,7 @@ use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 use crate::drill::{AccountId, Amount, LedgerError, Request, SharedLedger, TxId};
 use crate::support::{
     against_model, race, race_with, random_keyed, random_op, replay, request, Model, Op, PER_BATCH,
-    RACE_TIME, THREADS,
+    RACE_CAP, RACE_TIME, THREADS,
 };
 
 /// Returns the checks of stage concurrent.
@@ -547,7 +547,7 @@ fn concurrent_duplicates_of_one_key_apply_once(_: &mut Ctx) {
     ));
     let started = Instant::now();
     let mut streams = 0;
-    while streams < 3 || started.elapsed() < RACE_TIME {
+    while started.elapsed() < RACE_TIME || (streams < 3 && started.elapsed() < RACE_CAP) {
         let names: Vec<String> = (0..STREAM)
             .map(|k| format!("stream-{streams}-{k}"))
             .collect();

@@ -351,11 +351,16 @@ pub const PER_BATCH: usize = 30;
 /// runs this long); a race that shows only when two threads truly run at once on a busy machine
 /// needs many short batches of fresh threads to be caught.
 pub const RACE_TIME: Duration = Duration::from_millis(100);
-/// The fewest batches a race check runs, however slow the machine.
+/// The fewest batches a race check runs, unless [`RACE_CAP`] has passed.
 pub const MIN_BATCHES: usize = 10;
+/// When a starved machine (other builds at full tilt) has not finished [`MIN_BATCHES`] after this
+/// long, the race starts no more batches, so that a check of several races stays well inside the
+/// stage's watchdog on the reference.
+pub const RACE_CAP: Duration = Duration::from_millis(800);
 
-/// A [`syskata_kit::stress::SpinBarrier`] that a racing thread can abandon when its call panicked, so that the others
-/// stop waiting for it and the panic is reported at once rather than as a timeout.
+/// A [`syskata_kit::stress::SpinBarrier`] that a racing thread can abandon when its call
+/// panicked, so that the others stop waiting for it and the panic is reported at once rather than
+/// as a timeout.
 struct RaceBarrier {
     threads: usize,
     arrived: AtomicUsize,
@@ -398,8 +403,9 @@ impl RaceBarrier {
 }
 
 /// Races [`THREADS`] threads on the same calls, batch after batch, until [`RACE_TIME`] has passed
-/// (and at least [`MIN_BATCHES`]). For each batch, `prepare(batch)` sets it up; then for every k
-/// in `0..per_batch` all threads are released together (a spin barrier) to run
+/// (and at least [`MIN_BATCHES`], unless [`RACE_CAP`] has passed). For each batch,
+/// `prepare(batch)` sets it up; then for every k in `0..per_batch` all threads are released
+/// together (a spin barrier) to run
 /// `call(&data, thread, k)`; then `judge(&data, answers)` checks the batch, with the answers by k,
 /// then by thread. Returns how many batches ran.
 pub fn race<D: Sync, T: Send>(
@@ -422,7 +428,7 @@ pub fn race_with<D: Sync, T: Send>(
 ) -> usize {
     let started = Instant::now();
     let mut batch = 0;
-    while batch < MIN_BATCHES || started.elapsed() < RACE_TIME {
+    while started.elapsed() < RACE_TIME || (batch < MIN_BATCHES && started.elapsed() < RACE_CAP) {
         let data = prepare(batch);
         let barrier = RaceBarrier::new(threads);
         let by_thread: Vec<Vec<T>> = run_threads(threads, |i| {
