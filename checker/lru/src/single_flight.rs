@@ -704,7 +704,7 @@ fn simultaneous_misses_load_each_key_exactly_once(_: &mut Ctx) {
     // when the thread in front stops between finding no load and registering its own (preempted
     // there, or with the others running on another core at that instant): over tens of thousands
     // of keys, that happens many times per run to a check-then-register split.
-    const RUN_FOR: Duration = Duration::from_millis(450);
+    const RUN_FOR: Duration = Duration::from_millis(300);
     const MAX_KEYS: usize = 200_000;
     const THREADS: usize = 2;
     scenario(format!(
