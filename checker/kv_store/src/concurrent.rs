@@ -2,6 +2,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::ops::{Bound, RangeBounds};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
@@ -100,6 +101,57 @@ fn shared_kv_is_send_and_sync_and_means_what_kv_store_means(_: &mut Ctx) {
     let now = kv.version(&1).unwrap_or(0);
     expect_eq("delete_if(&1, <current>)", kv.delete_if(&1, now), Ok(12));
     expect(kv.is_empty(), "the store is empty after delete_if");
+    scenario(
+        "keys 1..=5 hold 10..=50; scan and scan_at over every kind of range, as KvStore's scan",
+    );
+    for k in 1..=5 {
+        kv.set(k, k * 10);
+    }
+    let snap = kv.snapshot();
+    kv.set(9, 90);
+    type Range = (Bound<u32>, Bound<u32>);
+    let ranges: [(&str, Range); 7] = [
+        ("2..4", (Bound::Included(2), Bound::Excluded(4))),
+        ("2..=4", (Bound::Included(2), Bound::Included(4))),
+        (
+            "(Excluded(2), Included(4))",
+            (Bound::Excluded(2), Bound::Included(4)),
+        ),
+        (
+            "(Excluded(2), Unbounded)",
+            (Bound::Excluded(2), Bound::Unbounded),
+        ),
+        ("..3", (Bound::Unbounded, Bound::Excluded(3))),
+        ("4..2 (backwards)", (Bound::Included(4), Bound::Excluded(2))),
+        (
+            "(Excluded(3), Excluded(3))",
+            (Bound::Excluded(3), Bound::Excluded(3)),
+        ),
+    ];
+    let within = |keys: &[u32], range: &Range| -> Vec<(u32, u32)> {
+        keys.iter()
+            .filter(|k| range.contains(*k))
+            .map(|k| (*k, k * 10))
+            .collect()
+    };
+    for (name, range) in ranges {
+        let now = within(&[1, 2, 3, 4, 5, 9], &range);
+        expect_eq(format!("scan({name}, 10)"), kv.scan(range, 10), now.clone());
+        expect_eq(
+            format!("scan({name}, 1): the limit keeps the first"),
+            kv.scan(range, 1),
+            now.into_iter().take(1).collect::<Vec<_>>(),
+        );
+        expect_eq(
+            format!("scan_at(&snap, {name}, 10): key 9 was set after the snapshot"),
+            kv.scan_at(&snap, range, 10),
+            within(&[1, 2, 3, 4, 5], &range),
+        );
+    }
+    kv.release(snap);
+    for k in [1, 2, 3, 4, 5, 9] {
+        kv.delete(&k);
+    }
     step("set(1, 1); a = snapshot(); set(2, 2); b = snapshot(); set(1, 10)");
     kv.set(1, 1);
     let a = kv.snapshot();
@@ -125,6 +177,27 @@ fn shared_kv_is_send_and_sync_and_means_what_kv_store_means(_: &mut Ctx) {
     kv.release(a);
     expect_eq(
         "retained_versions() after release(a): only the current values",
+        kv.retained_versions(),
+        2,
+    );
+    step("c = snapshot(); d = snapshot() (no write between); set(1, 100); release(c)");
+    let c = kv.snapshot();
+    let d = kv.snapshot();
+    kv.set(1, 100);
+    kv.release(c);
+    expect_eq(
+        "retained_versions() after release(c): d, taken at the same moment, still reads key 1 = 10",
+        kv.retained_versions(),
+        3,
+    );
+    expect_eq(
+        "get_at(&d, &1) after release(c)",
+        kv.get_at(&d, &1),
+        Some(10),
+    );
+    kv.release(d);
+    expect_eq(
+        "retained_versions() after release(d) too",
         kv.retained_versions(),
         2,
     );
