@@ -10,7 +10,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -383,22 +382,31 @@ impl RaceBarrier {
         let target = (round + 1) * self.threads;
         let mut spins = 0u32;
         while self.arrived.load(Ordering::Acquire) < target {
-            if self.abandoned.load(Ordering::Acquire) {
-                return false;
-            }
             spins = spins.wrapping_add(1);
             if spins.is_multiple_of(64) {
+                // Checked only here, so that the spin itself is as tight as the kit's barrier:
+                // how closely the threads leave it decides how often a race is hit.
+                if self.abandoned.load(Ordering::Acquire) {
+                    return false;
+                }
                 // More threads than cores: let a thread that has not arrived yet run.
                 std::thread::yield_now();
             } else {
                 std::hint::spin_loop();
             }
         }
-        !self.abandoned.load(Ordering::Acquire)
+        !self.abandoned.load(Ordering::Relaxed)
     }
+}
 
-    fn abandon(&self) {
-        self.abandoned.store(true, Ordering::Release);
+/// Abandons its race when dropped by a panicking thread.
+struct AbandonOnPanic<'a>(&'a RaceBarrier);
+
+impl Drop for AbandonOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.abandoned.store(true, Ordering::Release);
+        }
     }
 }
 
@@ -432,23 +440,13 @@ pub fn race_with<D: Sync, T: Send>(
         let data = prepare(batch);
         let barrier = RaceBarrier::new(threads);
         let by_thread: Vec<Vec<T>> = run_threads(threads, |i| {
-            let mut answers = Vec::with_capacity(per_batch);
-            for k in 0..per_batch {
-                if !barrier.wait(k) {
-                    break;
-                }
-                match catch_unwind(AssertUnwindSafe(|| call(&data, i, k))) {
-                    Ok(answer) => answers.push(answer),
-                    Err(panic) => {
-                        // The harness has already recorded this panic's message; let the other
-                        // threads leave the barrier instead of waiting for this one until the
-                        // watchdog blames a deadlock.
-                        barrier.abandon();
-                        resume_unwind(panic);
-                    }
-                }
-            }
-            answers
+            // If a call panics (the harness has recorded its message), the guard lets the other
+            // threads leave the barrier instead of waiting for this one until the watchdog blames
+            // a deadlock.
+            let _guard = AbandonOnPanic(&barrier);
+            (0..per_batch)
+                .map_while(|k| barrier.wait(k).then(|| call(&data, i, k)))
+                .collect()
         });
         let mut columns: Vec<std::vec::IntoIter<T>> =
             by_thread.into_iter().map(Vec::into_iter).collect();
