@@ -470,12 +470,18 @@ fn concurrent_transfers_out_of_shared_accounts_never_overdraw(_: &mut Ctx) {
                             }
                         }
                         if succeeded != funds(k) as usize || ledger.balance(a) != Some(0) {
+                            let why = if succeeded > funds(k) as usize {
+                                "More transfers succeeded than the money allowed: two passed the funds \
+                                 check before either debited. Check and debit must happen under one lock."
+                            } else {
+                                "A transfer was refused, or a debit lost, while the account still held \
+                                 enough: each successful transfer must debit exactly once, and only an \
+                                 empty account refuses."
+                            };
                             fail(format!(
                                 "account {a} held {} and {THREADS} threads called transfer({a}, {SINK}, 1) \
                                  at about the same instant\nexpected: {} successes and balance 0\n     \
-                                 got: {succeeded} successes ({calls:?}) and balance {:?}\nTwo transfers \
-                                 both passed the funds check before either debited: check and debit \
-                                 must happen under one lock.",
+                                 got: {succeeded} successes ({calls:?}) and balance {:?}\n{why}",
                                 funds(k),
                                 funds(k),
                                 ledger.balance(a)
