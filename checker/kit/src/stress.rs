@@ -3,7 +3,7 @@
 //! Deadlocks are caught by the per-check watchdog of the harness; call [`crate::step`] before each
 //! phase so a timeout report says which phase hung.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// A barrier whose waiters spin instead of sleeping, so that they leave it within nanoseconds of
 /// each other. `std::sync::Barrier` wakes sleepers one by one, tens of microseconds apart: long
@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub struct SpinBarrier {
     threads: usize,
     arrived: AtomicUsize,
+    abandoned: AtomicBool,
 }
 
 impl SpinBarrier {
@@ -21,23 +22,38 @@ impl SpinBarrier {
         SpinBarrier {
             threads,
             arrived: AtomicUsize::new(0),
+            abandoned: AtomicBool::new(false),
         }
     }
 
-    /// Waits until all threads have called `wait` for round `round` (0, 1, 2, … in order).
-    pub fn wait(&self, round: usize) {
+    /// Waits until all threads have called `wait` for round `round` (0, 1, 2, … in order); returns
+    /// `false` once a thread has [abandoned](Self::abandon) the barrier instead.
+    pub fn wait(&self, round: usize) -> bool {
         self.arrived.fetch_add(1, Ordering::AcqRel);
         let target = (round + 1) * self.threads;
         let mut spins = 0u32;
         while self.arrived.load(Ordering::Acquire) < target {
             spins = spins.wrapping_add(1);
             if spins.is_multiple_of(64) {
+                // Checked only here, so that the spin itself stays tight: how closely the threads
+                // leave the barrier decides how often a race is hit.
+                if self.abandoned.load(Ordering::Acquire) {
+                    return false;
+                }
                 // More threads than cores: let a thread that has not arrived yet run.
                 std::thread::yield_now();
             } else {
                 std::hint::spin_loop();
             }
         }
+        !self.abandoned.load(Ordering::Relaxed)
+    }
+
+    /// Releases every waiter now and from now on (`wait` returns `false`): a thread whose call
+    /// panicked calls it so the others stop waiting for it and the panic is reported at once,
+    /// not as a timeout.
+    pub fn abandon(&self) {
+        self.abandoned.store(true, Ordering::Release);
     }
 }
 

@@ -10,10 +10,9 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use syskata_kit::stress::run_threads;
+use syskata_kit::stress::{run_threads, SpinBarrier};
 use syskata_kit::{expect_eq, fail, step, Rng};
 
 use crate::drill::{AccountId, Amount, Ledger, LedgerError, TxId};
@@ -357,55 +356,13 @@ pub const MIN_BATCHES: usize = 10;
 /// stage's watchdog on the reference.
 pub const RACE_CAP: Duration = Duration::from_millis(800);
 
-/// A [`syskata_kit::stress::SpinBarrier`] that a racing thread can abandon when its call
-/// panicked, so that the others stop waiting for it and the panic is reported at once rather than
-/// as a timeout.
-struct RaceBarrier {
-    threads: usize,
-    arrived: AtomicUsize,
-    abandoned: AtomicBool,
-}
-
-impl RaceBarrier {
-    fn new(threads: usize) -> Self {
-        RaceBarrier {
-            threads,
-            arrived: AtomicUsize::new(0),
-            abandoned: AtomicBool::new(false),
-        }
-    }
-
-    /// Waits until all threads have called `wait` for round `round` (0, 1, 2, … in order);
-    /// returns `false` if a thread abandoned the race instead.
-    fn wait(&self, round: usize) -> bool {
-        self.arrived.fetch_add(1, Ordering::AcqRel);
-        let target = (round + 1) * self.threads;
-        let mut spins = 0u32;
-        while self.arrived.load(Ordering::Acquire) < target {
-            spins = spins.wrapping_add(1);
-            if spins.is_multiple_of(64) {
-                // Checked only here, so that the spin itself is as tight as the kit's barrier:
-                // how closely the threads leave it decides how often a race is hit.
-                if self.abandoned.load(Ordering::Acquire) {
-                    return false;
-                }
-                // More threads than cores: let a thread that has not arrived yet run.
-                std::thread::yield_now();
-            } else {
-                std::hint::spin_loop();
-            }
-        }
-        !self.abandoned.load(Ordering::Relaxed)
-    }
-}
-
 /// Abandons its race when dropped by a panicking thread.
-struct AbandonOnPanic<'a>(&'a RaceBarrier);
+struct AbandonOnPanic<'a>(&'a SpinBarrier);
 
 impl Drop for AbandonOnPanic<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            self.0.abandoned.store(true, Ordering::Release);
+            self.0.abandon();
         }
     }
 }
@@ -438,7 +395,7 @@ pub fn race_with<D: Sync, T: Send>(
     let mut batch = 0;
     while started.elapsed() < RACE_TIME || (batch < MIN_BATCHES && started.elapsed() < RACE_CAP) {
         let data = prepare(batch);
-        let barrier = RaceBarrier::new(threads);
+        let barrier = SpinBarrier::new(threads);
         let by_thread: Vec<Vec<T>> = run_threads(threads, |i| {
             // If a call panics (the harness has recorded its message), the guard lets the other
             // threads leave the barrier instead of waiting for this one until the watchdog blames
