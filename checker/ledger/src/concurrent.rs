@@ -1,15 +1,16 @@
 //! Stage concurrent: a `SharedLedger` used from many threads: no deadlock, no lost update, one application per key.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use syskata_kit::stress::run_threads;
 use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 
-use crate::drill::{AccountId, Amount, LedgerError, Request, SharedLedger, TxId};
+use crate::drill::{AccountId, Amount, Event, LedgerError, Request, SharedLedger, TxId};
 use crate::support::{
-    against_model, race, race_with, random_keyed, random_op, replay, request, Model, Op, PER_BATCH,
-    RACE_CAP, RACE_TIME, THREADS,
+    against_model, race, race_with, random_keyed, random_op, replay, request, Model, Op,
+    MIN_BATCHES, PER_BATCH, RACE_CAP, RACE_TIME, THREADS,
 };
 
 /// Returns the checks of stage concurrent.
@@ -20,6 +21,7 @@ pub fn stage() -> Stage {
             shared_ledger_follows_the_single_threaded_rules,
             opposite_direction_transfers_do_not_deadlock,
             concurrent_transfers_lose_no_update_and_keep_a_valid_journal,
+            a_journal_read_after_a_balance_holds_every_change_the_balance_showed,
             concurrent_withdrawals_never_overdraw,
             concurrent_transfers_out_of_shared_accounts_never_overdraw,
             concurrent_duplicates_of_one_key_apply_once,
@@ -315,6 +317,115 @@ fn concurrent_transfers_lose_no_update_and_keep_a_valid_journal(ctx: &mut Ctx) {
             ledger.balance(a),
         );
     }
+}
+
+/// Depositing threads of the journal-after-balance race.
+const DEPOSITORS: usize = 2;
+/// Threads reading `balance` then `journal` over and over in that race.
+const READERS: usize = 2;
+/// Deposits of 1 each depositor makes per batch of that race.
+const DEPOSITS: usize = 400;
+/// Entries journaled before each batch of that race starts, so that every `journal()` copy holds
+/// the journal's lock for a while: a deposit that journals in a second lock section, after
+/// releasing the account, then waits behind a reader, and the next reader overtakes it.
+const PREFILL: usize = 1_500;
+/// Reads made while the deposits still ran (balance strictly between 0 and the batch's total)
+/// that the race collects before it stops: on a busy machine many batches see no overlap at all,
+/// so the race runs until enough of them did (about 10 batches on an idle machine).
+const MIDWAY_READS: usize = 600;
+
+/// Counts a finished depositor when dropped, even by a panicking one, so the readers stop.
+struct Finished<'a>(&'a AtomicUsize);
+
+impl Drop for Finished<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn a_journal_read_after_a_balance_holds_every_change_the_balance_showed(_: &mut Ctx) {
+    scenario(format!(
+        "batch after batch, a fresh SharedLedger with account 1 opened at 0 and {PREFILL} deposits \
+         into account 2; then {DEPOSITORS} threads each call deposit(1, 1) {DEPOSITS} times while \
+         {READERS} threads read balance(1) and then journal(), over and over, until the deposits end.\n\
+         Each call is atomic: once a deposit shows in balance(1), a journal() read afterwards must \
+         hold it. A call that changes the balance and journals the change in a second step, after \
+         releasing the account, lets a reader see half of it."
+    ));
+    let started = Instant::now();
+    let (mut batches, mut midway_reads) = (0, 0);
+    let enough = |batches: usize, midway_reads: usize| {
+        started.elapsed() >= RACE_TIME && batches >= MIN_BATCHES && midway_reads >= MIDWAY_READS
+    };
+    while !enough(batches, midway_reads) && started.elapsed() < RACE_CAP {
+        let ledger = SharedLedger::new();
+        for (call, result) in [
+            ("open_account(1)", ledger.open_account(1)),
+            ("open_account(2)", ledger.open_account(2)),
+        ] {
+            if let Err(e) = result {
+                fail(format!(
+                    "set-up: {call} on a fresh SharedLedger -> Err({e:?})"
+                ));
+            }
+        }
+        for _ in 0..PREFILL {
+            if let Err(e) = ledger.deposit(2, 1) {
+                fail(format!("set-up: deposit(2, 1) -> Err({e:?})"));
+            }
+        }
+        let finished = AtomicUsize::new(0);
+        let midway = AtomicUsize::new(0);
+        run_threads(DEPOSITORS + READERS, |i| {
+            if i < DEPOSITORS {
+                let _finished = Finished(&finished);
+                for _ in 0..DEPOSITS {
+                    if let Err(e) = ledger.deposit(1, 1) {
+                        fail(format!(
+                            "deposit(1, 1) -> Err({e:?}): account 1 is open, so it must succeed"
+                        ));
+                    }
+                }
+                return;
+            }
+            while finished.load(Ordering::SeqCst) < DEPOSITORS {
+                let Some(seen) = ledger.balance(1) else {
+                    fail("balance(1) -> None while account 1 is open");
+                };
+                let journal = ledger.journal();
+                if seen > 0 && seen < (DEPOSITORS * DEPOSITS) as Amount {
+                    midway.fetch_add(1, Ordering::Relaxed);
+                }
+                let journaled: Amount = journal
+                    .iter()
+                    .map(|e| match e.event {
+                        Event::Deposited { account: 1, amount } => amount,
+                        _ => 0,
+                    })
+                    .sum();
+                if journaled < seen {
+                    fail(format!(
+                        "batch {batches}: balance(1) returned {seen}, and a journal() called right after it \
+                         holds deposits into account 1 of only {journaled} in all ({} entries)\n\
+                         A deposit changed the balance before its journal entry existed, and another \
+                         thread saw that half-done call. Journal the change while still holding the \
+                         lock the balance changed under.",
+                        journal.len()
+                    ));
+                }
+            }
+        });
+        expect_eq(
+            format!("balance(1) after batch {batches}: one deposit of 1 per call"),
+            ledger.balance(1),
+            Some((DEPOSITORS * DEPOSITS) as Amount),
+        );
+        batches += 1;
+        midway_reads += midway.into_inner();
+    }
+    step(format!(
+        "{batches} batches ran, with {midway_reads} balance reads made while deposits were still running"
+    ));
 }
 
 /// Rounds per batch of the sampled races (one fresh account, transfer or key per round).
