@@ -18,7 +18,7 @@ const BOUND: Duration = Duration::from_millis(1500);
 
 /// How long a leading loader keeps running after every caller has entered `get_or_load`, so the
 /// callers are all waiting on its load by the time it finishes.
-const OVERLAP: Duration = Duration::from_millis(150);
+const OVERLAP: Duration = Duration::from_millis(100);
 
 /// Callers in the concurrent checks.
 const CALLERS: usize = 8;
@@ -705,22 +705,39 @@ fn simultaneous_misses_load_each_key_exactly_once(_: &mut Ctx) {
     // there, or with the others running on another core at that instant): over tens of thousands
     // of keys, that happens many times per run to a check-then-register split.
     const RUN_FOR: Duration = Duration::from_millis(300);
+    const RUN_CAP: Duration = Duration::from_millis(1_000);
+    const MEETINGS: usize = 100;
     const MAX_KEYS: usize = 200_000;
     const THREADS: usize = 2;
     scenario(format!(
         "SharedLruCache::new({MAX_KEYS}); {THREADS} threads each call get_or_load(k, loader) \
-         for k = 0, 1, 2, … in the same order, as fast as they can, for {RUN_FOR:?}; the loader \
+         for k = 0, 1, 2, … in the same order, as fast as they can, for {RUN_FOR:?} and until \
+         they have started on the same key together {MEETINGS} times (at most {RUN_CAP:?}); the loader \
          of k counts its calls and returns Ok(\"v{{k}}\"). Nothing is evicted, so every key must \
          be loaded exactly once and every call must return \"v{{k}}\""
     ));
     let cache: Cache = SharedLruCache::new(MAX_KEYS);
     let loads: Vec<AtomicUsize> = (0..MAX_KEYS).map(|_| AtomicUsize::new(0)).collect();
+    // Where each thread is: the key it is asking for. A thread that starts on the key the other
+    // one is still asking for counts a meeting: the moment the window of a check-then-register
+    // split can be hit. On a busy machine the threads take turns and rarely meet, so the race runs
+    // until it has seen enough meetings (or its cap).
+    let at: Vec<AtomicUsize> = (0..THREADS).map(|_| AtomicUsize::new(0)).collect();
+    let meetings = AtomicUsize::new(0);
     let start = Instant::now();
+    let done = || {
+        let elapsed = start.elapsed();
+        (elapsed >= RUN_FOR && meetings.load(Ordering::Relaxed) >= MEETINGS) || elapsed >= RUN_CAP
+    };
     step(format!("phase: {THREADS} threads loading"));
     let wrong_answers = run_threads(THREADS, |t| {
         for (k, count) in loads.iter().enumerate() {
-            if k % 64 == 0 && start.elapsed() >= RUN_FOR {
+            if k % 64 == 0 && done() {
                 break;
+            }
+            at[t].store(k, Ordering::SeqCst);
+            if at[1 - t].load(Ordering::SeqCst) == k {
+                meetings.fetch_add(1, Ordering::Relaxed);
             }
             let got = cache.get_or_load(k as u32, || {
                 count.fetch_add(1, Ordering::SeqCst);
@@ -734,6 +751,11 @@ fn simultaneous_misses_load_each_key_exactly_once(_: &mut Ctx) {
         }
         None
     });
+    step(format!(
+        "the threads started on the same key together {} times in {:?}",
+        meetings.load(Ordering::Relaxed),
+        start.elapsed()
+    ));
     step("phase: counting loads");
     if let Some(wrong) = wrong_answers.into_iter().flatten().next() {
         fail(format!(
