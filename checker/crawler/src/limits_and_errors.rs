@@ -18,6 +18,8 @@ pub fn stage() -> Stage {
             urls_are_normalised,
             an_empty_port_is_dropped,
             urls_with_user_info_are_not_crawled,
+            urls_without_a_host_are_not_crawled,
+            ipv6_hosts_keep_their_colons,
             equivalent_spellings_are_fetched_once,
             the_start_url_is_normalised,
             pages_deeper_than_max_depth_are_not_fetched,
@@ -256,6 +258,105 @@ fn urls_with_user_info_are_not_crawled(_: &mut Ctx) {
         "report.pages for a start URL carrying user-info",
         page_lines(&report.pages),
         Vec::<String>::new(),
+    );
+}
+
+fn urls_without_a_host_are_not_crawled(_: &mut Ctx) {
+    let base = "http://site.test/a/b";
+    scenario(format!(
+        "links, bases and start URLs whose host is empty (nothing between `//` and the path, or only a \
+         port) are not http(s) URLs: resolve gives None and crawl fetches nothing. Base: {base}"
+    ));
+    for href in [
+        "http:///x",
+        "https://",
+        "http://:8080/x",
+        "http://:80/x",
+        "http://?q=1",
+        "///x",
+    ] {
+        step(format!("resolve({base:?}, {href:?})"));
+        expect_eq(
+            format!("resolve({base:?}, {href:?}): a URL with no host is not an http(s) URL"),
+            drill::resolve(base, href),
+            None,
+        );
+    }
+    step("resolve(\"http:///a/b\", \"c\")");
+    expect_eq(
+        "resolve(\"http:///a/b\", \"c\"): a base with no host gives None",
+        drill::resolve("http:///a/b", "c"),
+        None,
+    );
+    check_resolve(
+        base,
+        "//site.test:8080/x",
+        "http://site.test:8080/x",
+        "next to it: a host with a port is a URL",
+    );
+    let web = web().page("/", &["/a"]).page("/a", &[]).build();
+    step(format!("the site:\n{}", web.describe()));
+    for start in ["http:///", "http://:80/"] {
+        let report = run_crawl(&web, start, &CrawlConfig::default(), "default config");
+        expect_eq(
+            format!("report.pages for start URL {start:?}, which has no host"),
+            page_lines(&report.pages),
+            Vec::<String>::new(),
+        );
+    }
+    expect_eq(
+        "requests that reached the web for start URLs without a host",
+        web.requests().len(),
+        0,
+    );
+}
+
+fn ipv6_hosts_keep_their_colons(_: &mut Ctx) {
+    let base = "http://site.test/a/b";
+    scenario(format!(
+        "resolve(base, href) with IPv6 hosts in square brackets: the colons inside the brackets belong to \
+         the host, and only a `:` after the `]` starts a port. Base: {base}"
+    ));
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "http://[::1]/x",
+            "http://[::1]/x",
+            "no port: the last `:` is inside the brackets",
+        ),
+        (
+            "http://[::1]:8080/x",
+            "http://[::1]:8080/x",
+            "a port after the brackets stays",
+        ),
+        (
+            "http://[::1]:80/x",
+            "http://[::1]/x",
+            "80 after the brackets is http's default port: drop it",
+        ),
+        (
+            "http://[::1]:/x",
+            "http://[::1]/x",
+            "an empty port after the brackets is dropped",
+        ),
+        (
+            "HTTP://[FE80::1]",
+            "http://[fe80::1]/",
+            "the host is lower-cased and an empty path is /",
+        ),
+        (
+            "https://[2001:db8::7]:443?q=1",
+            "https://[2001:db8::7]/?q=1",
+            "443 is https's default port; an empty path before a query is /",
+        ),
+    ];
+    for (href, expected, why) in cases {
+        check_resolve(base, href, expected, why);
+    }
+    check_resolve(
+        "http://[::1]/a/b",
+        "c",
+        "http://[::1]/a/c",
+        "a relative link against a base on an IPv6 host",
     );
 }
 

@@ -35,6 +35,7 @@ pub fn stage() -> Stage {
             an_unreachable_robots_txt_disallows_the_host,
             only_4xx_means_robots_txt_does_not_exist,
             only_listed_extra_origins_join_the_crawl,
+            one_worker_fetches_across_hosts_in_breadth_first_order,
             no_more_than_per_host_limit_requests_to_one_host,
             requests_to_one_host_keep_the_delay,
             politeness_is_per_host_not_global,
@@ -518,6 +519,64 @@ fn only_listed_extra_origins_join_the_crawl(_: &mut Ctx) {
             format!("d2 {DOCS}/a2"),
         ],
     );
+}
+
+fn one_worker_fetches_across_hosts_in_breadth_first_order(_: &mut Ctx) {
+    // The start page's links alternate between the hosts, docs.site.test first.
+    let level: Vec<String> = (0..3)
+        .flat_map(|i| [format!("{DOCS}/d{i}"), format!("{SITE}/s{i}")])
+        .collect();
+    let build = || {
+        let hrefs: Vec<&str> = level.iter().map(String::as_str).collect();
+        let mut builder = web().page("/", &hrefs);
+        for url in &level {
+            builder = builder.page(url, &[]);
+        }
+        builder.build()
+    };
+    scenario(format!(
+        "one fetch at a time, no per-host limit, docs.site.test an extra origin; the start page's links \
+         alternate between the two hosts:\n{}",
+        build().describe()
+    ));
+    for workers in [0, 1] {
+        for max_pages in [None, Some(4)] {
+            let site = build();
+            let (mut config, text) = polite(workers, 0, 0, &[DOCS]);
+            config.max_pages = max_pages;
+            step(format!("phase: workers {workers}, max_pages {max_pages:?}"));
+            let report = run_crawl(
+                &site,
+                "http://site.test/",
+                &config,
+                &format!("{text}, max_pages: {max_pages:?}"),
+            );
+            let below = max_pages.map_or(level.len(), |n| n - 1);
+            let want: Vec<String> = std::iter::once(format!("{SITE}/"))
+                .chain(level.iter().take(below).cloned())
+                .collect();
+            let got: Vec<String> = site.page_requests().into_iter().map(|r| r.url).collect();
+            expect_eq(
+                format!(
+                    "the page requests in the order they were made (workers {workers}, max_pages {max_pages:?}): \
+                     one fetch at a time serves the queue in breadth-first order, whichever host each URL \
+                     is on, so max_pages keeps the first pages of that order"
+                ),
+                got,
+                want.clone(),
+            );
+            let lines: Vec<String> = want
+                .iter()
+                .enumerate()
+                .map(|(i, url)| format!("d{} {url}", usize::from(i > 0)))
+                .collect();
+            expect_eq(
+                format!("report.pages (workers {workers}, max_pages {max_pages:?})"),
+                page_lines(&report.pages),
+                lines,
+            );
+        }
+    }
 }
 
 /// Returns a site whose start page links to `per_host` pages on site.test and as many on docs.site.test, interleaved.
