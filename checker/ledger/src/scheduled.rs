@@ -7,7 +7,7 @@ use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 use crate::drill::{
     AccountId, Amount, Entry, Event, LedgerError, ScheduleId, SharedLedger, Timestamp, TxId,
 };
-use crate::support::{race, THREADS};
+use crate::support::{race, race_until_met, THREADS};
 
 /// Returns the checks of stage scheduled.
 pub fn stage() -> Stage {
@@ -359,6 +359,9 @@ fn scheduling_checks_accounts_and_amount_up_front(_: &mut Ctx) {
     );
 }
 
+/// Rounds with two `run_due` calls overlapping that the run_due race collects before it stops.
+const RUN_DUE_MEETINGS: usize = 60;
+
 fn concurrent_run_due_runs_each_transfer_once_in_order(ctx: &mut Ctx) {
     scenario(format!(
         "accounts 1–4 hold 1 000 000 each; in each batch 150 transfers are scheduled at random times \
@@ -375,8 +378,12 @@ fn concurrent_run_due_runs_each_transfer_once_in_order(ctx: &mut Ctx) {
     ]);
     let rng = ctx.rng();
     step("phase: concurrent run_due");
-    race(
+    // Callers that run in turns (a busy machine) never interleave their transfers, so the race
+    // goes on until enough rounds had two run_due calls at once.
+    race_until_met(
+        THREADS,
         10,
+        RUN_DUE_MEETINGS,
         |batch| -> (Timestamp, HashMap<ScheduleId, Timestamp>) {
             let base = batch as Timestamp * 100;
             let mut when = HashMap::new();

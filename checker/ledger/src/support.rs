@@ -368,9 +368,8 @@ impl Drop for AbandonOnPanic<'_> {
 }
 
 /// Races [`THREADS`] threads on the same calls, batch after batch, until [`RACE_TIME`] has passed
-/// (and at least [`MIN_BATCHES`], unless [`RACE_CAP`] has passed). For each batch,
-/// `prepare(batch)` sets it up; then for every k in `0..per_batch` all threads are released
-/// together (a spin barrier) to run
+/// (and at least [`MIN_BATCHES`], unless [`RACE_CAP`] has passed). For each batch, `prepare(batch)` sets it up; then for
+/// every k in `0..per_batch` all threads are released together (a spin barrier) to run
 /// `call(&data, thread, k)`; then `judge(&data, answers)` checks the batch, with the answers by k,
 /// then by thread. Returns how many batches ran.
 pub fn race<D: Sync, T: Send>(
@@ -387,30 +386,65 @@ pub fn race<D: Sync, T: Send>(
 pub fn race_with<D: Sync, T: Send>(
     threads: usize,
     per_batch: usize,
+    prepare: impl FnMut(usize) -> D,
+    call: impl Fn(&D, usize, usize) -> T + Sync,
+    judge: impl FnMut(&D, Vec<Vec<T>>),
+) -> usize {
+    race_until_met(threads, per_batch, 0, prepare, call, judge)
+}
+
+/// [`race_with`] that also runs until `meetings` rounds had at least two calls overlapping in
+/// time (unless [`RACE_CAP`] has passed). Released together on an idle machine, nearly every round
+/// overlaps; on a busy one the threads often run in turns, so the race runs longer until it has
+/// had as many chances for its window to be hit as an idle machine gives.
+pub fn race_until_met<D: Sync, T: Send>(
+    threads: usize,
+    per_batch: usize,
+    meetings_wanted: usize,
     mut prepare: impl FnMut(usize) -> D,
     call: impl Fn(&D, usize, usize) -> T + Sync,
     mut judge: impl FnMut(&D, Vec<Vec<T>>),
 ) -> usize {
     let started = Instant::now();
-    let mut batch = 0;
-    while started.elapsed() < RACE_TIME || (batch < MIN_BATCHES && started.elapsed() < RACE_CAP) {
+    let (mut batch, mut meetings) = (0, 0);
+    let enough = |batch: usize, meetings: usize| {
+        started.elapsed() >= RACE_TIME && batch >= MIN_BATCHES && meetings >= meetings_wanted
+    };
+    while !enough(batch, meetings) && started.elapsed() < RACE_CAP {
         let data = prepare(batch);
         let barrier = SpinBarrier::new(threads);
-        let by_thread: Vec<Vec<T>> = run_threads(threads, |i| {
+        let by_thread: Vec<Vec<(T, Instant, Instant)>> = run_threads(threads, |i| {
             // If a call panics (the harness has recorded its message), the guard lets the other
             // threads leave the barrier instead of waiting for this one until the watchdog blames
             // a deadlock.
             let _guard = AbandonOnPanic(&barrier);
             (0..per_batch)
-                .map_while(|k| barrier.wait(k).then(|| call(&data, i, k)))
+                .map_while(|k| {
+                    barrier.wait(k).then(|| {
+                        let began = Instant::now();
+                        let answer = call(&data, i, k);
+                        (answer, began, Instant::now())
+                    })
+                })
                 .collect()
         });
-        let mut columns: Vec<std::vec::IntoIter<T>> =
-            by_thread.into_iter().map(Vec::into_iter).collect();
-        let by_call = (0..per_batch)
+        let mut columns: Vec<_> = by_thread.into_iter().map(Vec::into_iter).collect();
+        let by_call: Vec<Vec<(T, Instant, Instant)>> = (0..per_batch)
             .map(|_| columns.iter_mut().filter_map(Iterator::next).collect())
             .collect();
-        judge(&data, by_call);
+        meetings += by_call
+            .iter()
+            .filter(|round| {
+                round.iter().enumerate().any(|(i, (_, b1, e1))| {
+                    round[i + 1..].iter().any(|(_, b2, e2)| b1 < e2 && b2 < e1)
+                })
+            })
+            .count();
+        let answers = by_call
+            .into_iter()
+            .map(|round| round.into_iter().map(|(answer, _, _)| answer).collect())
+            .collect();
+        judge(&data, answers);
         batch += 1;
     }
     batch
