@@ -139,11 +139,11 @@ fn one_statement_per_call_with_an_optional_semicolon(_: &mut Ctx) {
 fn error_messages_name_what_went_wrong(_: &mut Ctx) {
     scenario(
         "an error's Display text is what a user reads: it names the table or column at fault,\n\
-         a syntax error gives its position, and a type mismatch in an INSERT names the column,\n\
-         its type and the value's type. Table pets (name TEXT).",
+         a syntax error gives its position and the token found there, and a type mismatch in an\n\
+         INSERT names the column, its type and the value's type. Table pets (name TEXT).",
     );
     let mut db = Database::new();
-    let cases: [(&str, &str, &str); 4] = [
+    let cases: [(&str, &str, &str); 5] = [
         ("CREATE TABLE pets (name TEXT)", "", "(set-up)"),
         (
             "SELECT * FROM ghosts",
@@ -159,6 +159,11 @@ fn error_messages_name_what_went_wrong(_: &mut Ctx) {
             "SELECT * FORM pets",
             "9",
             "a syntax error's message gives its byte position (9, where FORM starts)",
+        ),
+        (
+            "SELECT * FORM pets",
+            "FORM",
+            "a syntax error's message names the token found at its position (FORM, the misspelt FROM)",
         ),
     ];
     for (sql, needle, why) in cases {

@@ -1,7 +1,8 @@
 -- A condition is a comparison, an IS [NOT] NULL, or conditions joined by AND, OR, NOT and
 -- parentheses. A bare operand — a column, a number, a text, and NULL too — is not a condition,
 -- and a condition is not an operand: parentheses make `(a = 1) = 1` parseable, but comparing or
--- testing a condition is a TypeMismatch. Found before any row is read, even on an empty table.
+-- testing a condition is a TypeMismatch, even against NULL. Found before any row is read, even
+-- on an empty table.
 
 -- case: null_is_not_a_condition
 -- sqlite: skip SQLite treats NULL as an unknown condition; our dialect wants a condition
@@ -37,6 +38,13 @@ SELECT a FROM t WHERE (a IS NULL) = 1;
 SELECT a FROM t WHERE s < (a = 1);
 -- error: TypeMismatch
 SELECT a FROM empty WHERE (a = 1) IS NULL;
+-- error: TypeMismatch
+-- NULL fits an operand of either type, never a condition on the other side.
+SELECT a FROM t WHERE (a = 1) = NULL;
+-- error: TypeMismatch
+SELECT a FROM t WHERE NULL <> (a IS NULL);
+-- error: TypeMismatch
+SELECT a FROM empty WHERE (NULL) < (a = 1);
 -- error: TypeMismatch
 
 -- case: operands_and_conditions_in_their_places
