@@ -34,6 +34,10 @@ pub struct Args {
     /// Wrong solutions graded at once, each building in its own target dir.
     #[arg(long, short, default_value_t = 2)]
     pub jobs: usize,
+    /// Grades each chosen wrong solution this many times, each run alone on the machine, and
+    /// fails unless every run caught it: how a race's catch rate is measured (20 is the bar).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
 }
 
 /// The wrong solutions of one drill.
@@ -208,7 +212,12 @@ pub fn run(app: &App, args: Args) -> Result<ExitCode> {
         tally.record("stub", check_stub(app, drill));
         tally.record("API files", crate::api::verify_drill(&app.root, drill));
         if !args.quick {
-            check_mutants(app, drill, args.mutant.as_deref(), args.jobs, &mut tally);
+            let select = Selection {
+                only: args.mutant.as_deref(),
+                jobs: args.jobs,
+                runs: args.runs,
+            };
+            check_mutants(app, drill, &select, &mut tally);
         }
     }
     if !tally.escaped_under_load.is_empty() {
@@ -608,7 +617,18 @@ fn check_stub(app: &App, drill: &Drill) -> Result<String> {
     }
 }
 
-fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, jobs: usize, tally: &mut Tally) {
+/// Which wrong solutions `verify` grades, and how.
+struct Selection<'a> {
+    /// Only those whose name contains this text.
+    only: Option<&'a str>,
+    /// Gradings at once.
+    jobs: usize,
+    /// Runs per wrong solution (more than one measures a race's catch rate).
+    runs: u32,
+}
+
+fn check_mutants(app: &App, drill: &Drill, select: &Selection<'_>, tally: &mut Tally) {
+    let (only, jobs, runs) = (select.only, select.jobs, select.runs);
     let dir = app.root.join("checker").join(&drill.name);
     let path = dir.join("mutants.toml");
     let mutants: Mutants = match std::fs::read_to_string(&path)
@@ -640,8 +660,10 @@ fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, jobs: usize, tall
     // Races are graded alone: a busy machine shrinks their windows, and a race that loses only
     // on a quiet machine is a learner passing with it. The rest are graded `jobs` at a time.
     let map = rules::RuleMap::load_or_empty(&app.root, &drill.name);
+    // Measuring catch rates (several runs) grades every wrong solution alone.
     let (alone, shared): (Vec<&Mutant>, Vec<&Mutant>) = chosen.into_iter().partition(|m| {
-        m.racy.is_some()
+        runs > 1
+            || m.racy.is_some()
             || m.catches.iter().any(|c| {
                 map.dimension_of(drill, &m.stage, c) == Some(rules::Dimension::Concurrency)
             })
@@ -653,15 +675,18 @@ fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, jobs: usize, tall
     let grade = |mutant: &Mutant, target: Option<&Path>| {
         let beside = {
             let _shared = alone_gate.read().unwrap_or_else(PoisonError::into_inner);
-            grade_mutant(app, drill, &dir, &reference, mutant, &scratch, target, None)
+            grade_mutant(
+                app, drill, &dir, &reference, mutant, &scratch, target, None, 1,
+            )
         };
         match beside {
             // The learner grades alone: an escape under verify's own load is judged again alone,
             // and reported at the end if it is caught then.
             Err(e) if e.downcast_ref::<Escaped>().is_some() => {
                 let _alone = alone_gate.write().unwrap_or_else(PoisonError::into_inner);
-                let caught =
-                    grade_mutant(app, drill, &dir, &reference, mutant, &scratch, target, None)?;
+                let caught = grade_mutant(
+                    app, drill, &dir, &reference, mutant, &scratch, target, None, 1,
+                )?;
                 under_load
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -692,6 +717,7 @@ fn check_mutants(app: &App, drill: &Drill, only: Option<&str>, jobs: usize, tall
             &scratch,
             target,
             Some(&alone_gate),
+            runs,
         )
     };
     grade_in_parallel(&alone, jobs, &app.root, &grade_alone, tally);
@@ -804,7 +830,8 @@ impl std::error::Error for Escaped {}
 
 /// Grades one wrong solution: it must fail its stage through every check it names. With a `gate`,
 /// the build holds it shared and each run holds it exclusively: no other grading builds or runs
-/// while this one runs.
+/// while this one runs. With `runs` above 1 it is graded that many times and must be caught in
+/// every one (a measurement: `racy` marks then give no extra attempts).
 #[allow(clippy::too_many_arguments)]
 fn grade_mutant(
     app: &App,
@@ -815,6 +842,7 @@ fn grade_mutant(
     scratch: &Path,
     target: Option<&Path>,
     gate: Option<&std::sync::RwLock<()>>,
+    runs: u32,
 ) -> Result<String> {
     let (index, _) = drill.stage(&mutant.stage)?;
     let source = mutant_source(dir, reference, mutant)?;
@@ -837,6 +865,31 @@ fn grade_mutant(
         if let Some(log) = grade::build_in(&app.root, &req, target)? {
             bail!("does not compile:\n{log}");
         }
+    }
+    if runs > 1 {
+        let mut caught = 0;
+        for _ in 0..runs {
+            let _alone = gate.map(|g| g.write().unwrap_or_else(PoisonError::into_inner));
+            let results = match grade::run_in(&app.root, &req, target, || {})? {
+                Graded::Ran(r) | Graded::Killed(r, _) => r,
+                Graded::BuildFailed(log) => bail!("does not compile:\n{log}"),
+            };
+            if mutant
+                .catches
+                .iter()
+                .all(|name| results.iter().any(|r| &r.check == name && !r.passed()))
+            {
+                caught += 1;
+            }
+        }
+        let rate = format!(
+            "caught in {caught} of {runs} runs via {}",
+            mutant.catches.join(", ")
+        );
+        if caught < runs {
+            return Err(Escaped(format!("{rate} — {}", mutant.about)).into());
+        }
+        return Ok(rate);
     }
     let tries = mutant.racy.map_or(1, |r| r.attempts.max(1));
     let mut attempt = 0;
