@@ -214,7 +214,7 @@ fn hit_and_miss_counts_are_exact_under_contention(_: &mut Ctx) {
     // when a thread stops inside that short window while another thread counts. Readers call
     // nothing but get(), as fast as they can; samplers wake up every few tens of microseconds
     // (each wake-up can preempt a reader wherever it is) and read stats() while the readers run.
-    const RUN_FOR: Duration = Duration::from_millis(300);
+    const RUN_FOR: Duration = Duration::from_millis(200);
     // Most lookups are misses on an empty cache: the shortest critical section, so a thread
     // spends the largest share of its time right next to the counting.
     const HITS: u64 = 16;
@@ -626,7 +626,7 @@ impl Round {
 const WAIT: Duration = Duration::from_micros(100);
 
 fn concurrent_calls_behave_as_if_made_one_at_a_time(ctx: &mut Ctx) {
-    const ROUNDS: usize = 150;
+    const ROUNDS: usize = 100;
     const THREADS: usize = 4;
     const CALLS: usize = 3;
     const CAPACITY: usize = 2;
