@@ -1,7 +1,8 @@
 //! Stage concurrent: one fixed-window limiter shared by many threads through `&self`; exactly `limit` requests pass.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use syskata_kit::model::compare;
 use syskata_kit::stress::{run_threads, SpinBarrier};
@@ -179,23 +180,46 @@ fn every_client_gets_exactly_its_limit_under_contention(_: &mut Ctx) {
     const ROUNDS: usize = 10;
     const THREADS: usize = 8;
     const CLIENTS: usize = 2_000;
+    const MEETINGS: usize = 1_000;
+    const CAP: Duration = Duration::from_millis(1_000);
     scenario(format!(
         "{ROUNDS} rounds; each round a fresh ConcurrentLimiter::new(1, 1000) and {THREADS} threads released\n\
          together, each walking the same {CLIENTS} new clients (client-0, client-1, …) and calling\n\
          allow(client, 0) on each. Threads walking the same list meet each client for the first time at\n\
          about the same instant, and each client has one slot to fight over: every client must be\n\
-         admitted exactly once"
+         admitted exactly once. The rounds go on (at least {ROUNDS}, at most about {CAP:?}) until threads \
+         have started on the same client together {MEETINGS} times"
     ));
     let names: Vec<String> = (0..CLIENTS).map(|i| format!("client-{i}")).collect();
-    for round in 0..ROUNDS {
+    // A thread that starts on the client another thread is on counts a meeting: the moment a
+    // check and a bump in two lock sections can both see the one slot free. On a busy machine the
+    // threads often run in turns and rarely meet, so rounds go on until enough meetings happened.
+    let started = Instant::now();
+    let mut meetings = 0;
+    let mut round = 0;
+    while round < ROUNDS || (meetings < MEETINGS && started.elapsed() < CAP) {
         let limiter = ConcurrentLimiter::new(1, 1_000);
         step(format!("phase: round {round}"));
-        let per_thread = run_threads(THREADS, |_| {
+        let at: Vec<AtomicUsize> = (0..THREADS).map(|_| AtomicUsize::new(usize::MAX)).collect();
+        let met = AtomicUsize::new(0);
+        let per_thread = run_threads(THREADS, |t| {
             names
                 .iter()
-                .map(|name| limiter.allow(name, 0))
+                .enumerate()
+                .map(|(i, name)| {
+                    at[t].store(i, Ordering::SeqCst);
+                    if at
+                        .iter()
+                        .enumerate()
+                        .any(|(u, a)| u != t && a.load(Ordering::SeqCst) == i)
+                    {
+                        met.fetch_add(1, Ordering::Relaxed);
+                    }
+                    limiter.allow(name, 0)
+                })
                 .collect::<Vec<bool>>()
         });
+        meetings += met.into_inner();
         for (i, name) in names.iter().enumerate() {
             let got = per_thread.iter().filter(|answers| answers[i]).count();
             if got != 1 {
@@ -209,7 +233,11 @@ fn every_client_gets_exactly_its_limit_under_contention(_: &mut Ctx) {
                 ));
             }
         }
+        round += 1;
     }
+    step(format!(
+        "{round} rounds, in which a thread started on the client another thread was on {meetings} times"
+    ));
 }
 
 fn each_window_admits_exactly_limit_under_contention(_: &mut Ctx) {
