@@ -32,6 +32,7 @@ pub fn stage() -> Stage {
             a_torn_last_record_is_dropped_and_the_rest_recovered,
             requests_after_recovering_a_torn_log_survive_the_next_restart,
             a_damaged_last_record_is_dropped_not_misread,
+            two_neighbouring_bytes_changed_together_are_detected,
             a_damaged_record_ends_the_log_and_drops_everything_after_it,
             every_acknowledged_request_survives_a_power_loss,
             a_crash_during_any_storage_call_loses_nothing_acknowledged,
@@ -542,6 +543,109 @@ fn a_damaged_last_record_is_dropped_not_misread(_: &mut Ctx) {
     }
 }
 
+fn two_neighbouring_bytes_changed_together_are_detected(_: &mut Ctx) {
+    scenario(
+        "five requests are acknowledged on a log the checker keeps in memory; the last one is a \
+         deposit of 1000 into account 2. Then two neighbouring bytes of its record are changed \
+         together, each time on a copy of the log that is then opened: for every pair of \
+         neighbouring bytes, the same bit flipped in both (every bit), and the first byte's lowest \
+         bit flipped with the second byte set to each of its other values.\n\
+         A checksum that merely adds or XORs the bytes, or a CRC built wrong, lets some of these \
+         pairs cancel out; CRC-32 detects every damage confined to 32 consecutive bits, FNV-1a all \
+         but about one in four billion. The damaged record must be dropped, never read back as a \
+         different request, so a retry of its key runs as the fifth change.",
+    );
+    let disk = Rc::new(RefCell::new(Disk::default()));
+    let mut ledger = open_mem(&disk, "opening an empty log must work");
+    let (mut start, mut after_four) = (0, None);
+    for (i, (key, request)) in five_requests().into_iter().enumerate() {
+        if i == 4 {
+            start = disk.borrow().current.len();
+            after_four = Some(seen(&ledger));
+        }
+        exec(&mut ledger, key, request).ok();
+    }
+    drop(ledger);
+    let after_four = after_four.unwrap_or_else(|| fail("unreachable: five requests ran"));
+    let original = disk.borrow().current.clone();
+    let end = original.len();
+    expect(
+        end > start + 1,
+        format!(
+            "the log grew from {start} to {end} bytes while execute(\"last\", …) was acknowledged: \
+             its record must be in the log by then"
+        ),
+    );
+    let mut damages = Vec::new();
+    for at in start..end - 1 {
+        for bit in 0..8 {
+            damages.push((at, 1u8 << bit, 1u8 << bit));
+        }
+        for value in 0..=u8::MAX {
+            if value != original[at + 1] && value != original[at + 1] ^ 1 {
+                damages.push((at, 1, value ^ original[at + 1]));
+            }
+        }
+    }
+    step(format!(
+        "{} damages of the last record (bytes {start}..{end}), each on a fresh copy of the log, \
+         then open_with and a retry of \"last\"; only a damage that is not dropped is shown",
+        damages.len()
+    ));
+    for (at, first, second) in damages {
+        let mut bytes = original.clone();
+        bytes[at] ^= first;
+        bytes[at + 1] ^= second;
+        let what = || {
+            format!(
+                "byte {at} XOR {first:#04x} and byte {} XOR {second:#04x} (the last record \
+                 spans {start}..{end})",
+                at + 1
+            )
+        };
+        let damaged = Rc::new(RefCell::new(Disk::holding(&bytes)));
+        let mut ledger = DurableLedger::open_with(Box::new(MemLog(damaged))).unwrap_or_else(|e| {
+            step(format!("damage: {}, then open_with -> Err({e})", what()));
+            fail(format!(
+                "DurableLedger::open_with failed after the damage {}: {e}\n\
+                 a damaged last record must be dropped, not fail the open",
+                what()
+            ))
+        });
+        let got = seen(&ledger);
+        if got != after_four {
+            step(format!("damage: {}, then open_with", what()));
+            expect_seen(
+                &format!(
+                    "after the damage {}, the damaged record must be dropped, not read back: the \
+                     ledger must hold exactly the first four requests",
+                    what()
+                ),
+                &got,
+                &after_four,
+            );
+        }
+        let retry = ledger.execute("last", deposit(2, 1_000));
+        if !matches!(retry, Ok(Ok(TxId(5)))) {
+            step(format!("damage: {}, then open_with", what()));
+            step(format!(
+                "execute(\"last\", Deposit {{ account: 2, amount: 1000 }}) -> {retry:?}"
+            ));
+            expect_eq(
+                format!(
+                    "the client's retry of execute(\"last\", Deposit {{ account: 2, amount: 1000 \
+                     }}) after the damage {}: the damaged record was dropped, so the key is unused \
+                     and the request runs as the fifth change (a conflict means the damaged record \
+                     was read back as a different request)",
+                    what()
+                ),
+                retry.ok(),
+                Some(Ok(TxId(5))),
+            );
+        }
+    }
+}
+
 fn a_damaged_record_ends_the_log_and_drops_everything_after_it(_: &mut Ctx) {
     scenario(
         "five requests are acknowledged on a log the checker keeps in memory (open 1, open 2, \
@@ -816,7 +920,8 @@ fn a_crash_during_any_storage_call_loses_nothing_acknowledged(_: &mut Ctx) {
          the log). Then either the process died or the power failed.\n\
          The log is opened again: it must hold the first four requests, with or without the fifth \
          (it was never acknowledged). One more request is acknowledged, the power fails, and the \
-         log is opened once more: that request must be there too.",
+         log is opened once more: that request must be there too. So must a retry of the fifth \
+         request answered right after the recovery, when the power fails at once.",
     );
     let base = Rc::new(RefCell::new(Disk::default()));
     let mut ledger = open_mem(&base, "opening an empty log must work");
@@ -887,6 +992,36 @@ fn a_crash_during_any_storage_call_loses_nothing_acknowledged(_: &mut Ctx) {
                         &format!("after {what}: execute had answered Ok, so the fifth request was acknowledged"),
                         &got,
                         &after,
+                    );
+                }
+                // A retry of the fifth request after recovery is answered (replayed from the log,
+                // or run anew), so it is acknowledged too: it must survive a power failure that
+                // follows at once, before anything else is written.
+                let twin = Rc::new(RefCell::new(
+                    recovered.borrow().recover(Aftermath::ProcessCrash),
+                ));
+                let mut again = open_mem(
+                    &twin,
+                    &format!("after {what}, opening the recovered log must work"),
+                );
+                if let Ok(retried) = again.execute(key, request.clone()) {
+                    let acknowledged = seen(&again);
+                    drop(again);
+                    step(format!(
+                        "on a copy of the recovered log: execute(\"last\", {request:?}) retried -> \
+                         Ok({retried:?}); then the power fails and the log is opened again"
+                    ));
+                    let lost = Rc::new(RefCell::new(twin.borrow().recover(Aftermath::PowerLoss)));
+                    let reopened = open_mem(&lost, "opening after the power failure must work");
+                    expect_seen(
+                        &format!(
+                            "after {what}, recovery, a retry of execute(\"last\", …) answered \
+                             Ok({retried:?}) and a power failure, what the retry acknowledged must \
+                             still be there: a record read back at open but never synced is not \
+                             durable, so sync the log before answering from it"
+                        ),
+                        &seen(&reopened),
+                        &acknowledged,
                     );
                 }
                 exec(&mut ledger, "after", deposit(1, 3)).ok();

@@ -1458,8 +1458,11 @@ impl DurableLedger {
         if intact < bytes.len() {
             // Cut the torn tail so the next record follows the last intact one.
             log.truncate(intact as u64)?;
-            log.sync()?;
         }
+        // Sync on every open: what was read may have been appended and never synced (a crash
+        // right after an append whose sync failed), and a retry answered from it is acknowledged,
+        // so it must survive a power loss.
+        log.sync()?;
         let mut ledger = Ledger::new();
         for (key, request) in records {
             // Replaying the same requests in the same order rebuilds the same balances, change
