@@ -27,6 +27,7 @@ pub fn stage() -> Stage {
             concurrent_duplicates_of_one_key_apply_once,
             concurrent_different_requests_under_one_key_let_exactly_one_through,
             concurrent_reversals_of_one_transfer_apply_once,
+            concurrent_opens_of_one_account_let_exactly_one_through,
         ],
     }
 }
@@ -845,5 +846,67 @@ fn concurrent_reversals_of_one_transfer_apply_once(_: &mut Ctx) {
                 (Some(10_000_000), Some(1)),
             );
         },
+    );
+}
+
+fn concurrent_opens_of_one_account_let_exactly_one_through(_: &mut Ctx) {
+    scenario(format!(
+        "round after round, {DUPLICATES} threads call open_account(a) on the same new account a at \
+         the same instant ({ROUNDS} rounds per batch of fresh threads, many batches); the winner \
+         then deposits 5 into it.\n\
+         Opening is atomic: exactly one call succeeds, the others get AccountExists(a), the \
+         journal holds one opening per account, and the winner's deposit stays in the account."
+    ));
+    let ledger = shared(&[]);
+    let mut opened = 0;
+    step("phase: concurrent opens of one new account per round");
+    race_with(
+        DUPLICATES,
+        ROUNDS,
+        |batch| batch,
+        |&batch, _, k| {
+            let a = (batch * ROUNDS + k + 1) as AccountId;
+            let answer = ledger.open_account(a);
+            if answer.is_ok() {
+                // Whoever won funds it at once: a second opener that replaced the account would
+                // wipe this out.
+                let _ = ledger.deposit(a, 5);
+            }
+            answer
+        },
+        |&batch, answers| {
+            for (k, per_thread) in answers.iter().enumerate() {
+                let a = (batch * ROUNDS + k + 1) as AccountId;
+                let ok = per_thread.iter().filter(|r| r.is_ok()).count();
+                let exists = per_thread
+                    .iter()
+                    .filter(|r| **r == Err(LedgerError::AccountExists(a)))
+                    .count();
+                expect(
+                    ok == 1 && exists == DUPLICATES - 1,
+                    format!(
+                        "open_account({a}) from {DUPLICATES} threads at once: one success and \
+                         AccountExists({a}) for the rest; got {per_thread:?}\n\
+                         Checking that the account is new and adding it must be one step."
+                    ),
+                );
+                expect_eq(
+                    format!("balance({a}) after its one successful opening and a deposit of 5"),
+                    ledger.balance(a),
+                    Some(5),
+                );
+            }
+            opened += ROUNDS;
+        },
+    );
+    let openings = ledger
+        .journal()
+        .iter()
+        .filter(|e| matches!(e.event, Event::Opened { .. }))
+        .count();
+    expect_eq(
+        format!("journal() entries opening an account, after {opened} accounts were opened"),
+        openings,
+        opened,
     );
 }
