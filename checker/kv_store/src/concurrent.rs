@@ -19,6 +19,8 @@ pub fn stage() -> Stage {
         slug: "concurrent",
         checks: checks![
             shared_kv_is_send_and_sync_and_means_what_kv_store_means,
+            a_shared_kv_scan_with_limit_zero_returns_nothing,
+            shared_kv_tick_expires_exactly_the_keys_that_are_due,
             many_threads_setting_distinct_keys_lose_nothing,
             racing_calls_are_linearizable,
             racing_cas_on_one_version_has_exactly_one_winner,
@@ -26,6 +28,7 @@ pub fn stage() -> Stage {
             racing_sets_each_replace_a_different_value,
             cas_retry_loops_lose_no_increment,
             a_transaction_reads_its_own_writes_and_hides_them_until_commit,
+            a_transaction_reads_the_store_as_it_is_when_it_reads,
             a_dropped_transaction_changes_nothing,
             a_transaction_conflicts_when_a_key_it_read_changed,
             the_first_committer_wins,
@@ -201,6 +204,80 @@ fn shared_kv_is_send_and_sync_and_means_what_kv_store_means(_: &mut Ctx) {
         kv.retained_versions(),
         2,
     );
+}
+
+fn a_shared_kv_scan_with_limit_zero_returns_nothing(_: &mut Ctx) {
+    scenario(
+        "keys 1..=5 hold 10..=50 in a SharedKv; scan and scan_at with limit 0 over ranges that hold \
+         keys: as KvStore's scan, a limit of 0 returns nothing",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    step("set(k, k * 10) for k in 1..=5; snap = snapshot(); set(9, 90)");
+    for k in 1..=5 {
+        kv.set(k, k * 10);
+    }
+    let snap = kv.snapshot();
+    kv.set(9, 90);
+    expect_eq("scan(.., 0)", kv.scan(.., 0), vec![]);
+    expect_eq("scan(2..4, 0)", kv.scan(2..4, 0), vec![]);
+    expect_eq("scan(9.., 0)", kv.scan(9.., 0), vec![]);
+    expect_eq("scan_at(&snap, .., 0)", kv.scan_at(&snap, .., 0), vec![]);
+    expect_eq(
+        "scan_at(&snap, 2..=4, 0)",
+        kv.scan_at(&snap, 2..=4, 0),
+        vec![],
+    );
+    expect_eq(
+        "scan(.., 1) right after: the store still answers a limit of 1",
+        kv.scan(.., 1),
+        vec![(1, 10)],
+    );
+    kv.release(snap);
+}
+
+fn shared_kv_tick_expires_exactly_the_keys_that_are_due(_: &mut Ctx) {
+    scenario(
+        "a SharedKv at clock 0 with keys 1, 2, 3 set to live 10, 20 and 30 ms (deadlines 10, 20, 30); \
+         the clock moves to 5, 10, 25, back to 24, then 100: as KvStore's tick, each tick removes \
+         exactly the keys whose deadline is at or before the clock and counts them",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    step("set_with_ttl(1, 10, 10); set_with_ttl(2, 20, 20); set_with_ttl(3, 30, 30)");
+    for k in 1..=3 {
+        kv.set_with_ttl(k, k * 10, u64::from(k) * 10);
+    }
+    let present = |kv: &SharedKv<u32, u32>| kv.scan(.., 10);
+    step("tick(5)");
+    expect_eq("tick(5): no deadline has come", kv.tick(5), 0);
+    expect_eq(
+        "scan(.., 10) after tick(5): every key is still there",
+        present(&kv),
+        vec![(1, 10), (2, 20), (3, 30)],
+    );
+    step("tick(10)");
+    expect_eq("tick(10): key 1's deadline is now", kv.tick(10), 1);
+    expect_eq(
+        "scan(.., 10) after tick(10)",
+        present(&kv),
+        vec![(2, 20), (3, 30)],
+    );
+    step("tick(25)");
+    expect_eq(
+        "tick(25): key 2's deadline (20) has passed, key 3's (30) has not",
+        kv.tick(25),
+        1,
+    );
+    expect_eq("scan(.., 10) after tick(25)", present(&kv), vec![(3, 30)]);
+    step("tick(24)");
+    expect_eq(
+        "tick(24): the clock never moves back, and key 3's deadline is still ahead",
+        kv.tick(24),
+        0,
+    );
+    expect_eq("get(&3) after tick(24)", kv.get(&3), Some(30));
+    step("tick(100)");
+    expect_eq("tick(100): key 3's deadline has passed", kv.tick(100), 1);
+    expect(kv.is_empty(), "the store is empty after tick(100)");
 }
 
 fn many_threads_setting_distinct_keys_lose_nothing(_: &mut Ctx) {
@@ -744,6 +821,52 @@ fn cas_retry_loops_lose_no_increment(_: &mut Ctx) {
         "the counter after every successful increment (a cas that wins on a stale version loses one)",
         kv.get(&0),
         Some(wins.iter().sum()),
+    );
+}
+
+fn a_transaction_reads_the_store_as_it_is_when_it_reads(_: &mut Ctx) {
+    scenario(
+        "one thread: key 1 holds 1 and key 3 holds 3; a transaction begins; then, outside it, key 1 \
+         is set to 5, key 2 is created with 7 and key 3 is deleted; only now does the transaction \
+         read keys 1, 2 and 3, write key 4 and commit.\n\
+         A transaction's get reads the store's current value (not the store as it was when the \
+         transaction began), and remembers that version: nothing it read changed after it read it, \
+         so the commit succeeds.",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(1, 1);
+    kv.set(3, 3);
+    let mut txn = kv.transaction();
+    step("let mut txn = transaction(); then kv.set(1, 5); kv.set(2, 7); kv.delete(&3)");
+    kv.set(1, 5);
+    kv.set(2, 7);
+    kv.delete(&3);
+    expect_eq(
+        "txn.get(&1): the store's current value",
+        txn.get(&1),
+        Some(5),
+    );
+    expect_eq(
+        "txn.get(&2): created after the transaction began",
+        txn.get(&2),
+        Some(7),
+    );
+    expect_eq(
+        "txn.get(&3): deleted after the transaction began",
+        txn.get(&3),
+        None,
+    );
+    step("txn.set(4, 4); txn.commit()");
+    txn.set(4, 4);
+    expect_eq(
+        "txn.commit(): keys 1, 2 and 3 have not changed since the transaction read them",
+        txn.commit(),
+        Ok(()),
+    );
+    expect_eq(
+        "kv.scan(.., 10) after commit",
+        kv.scan(.., 10),
+        vec![(1, 5), (2, 7), (4, 4)],
     );
 }
 
