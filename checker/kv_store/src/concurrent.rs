@@ -29,6 +29,7 @@ pub fn stage() -> Stage {
             cas_retry_loops_lose_no_increment,
             a_transaction_reads_its_own_writes_and_hides_them_until_commit,
             a_transaction_reads_the_store_as_it_is_when_it_reads,
+            reading_its_own_write_remembers_no_version,
             a_dropped_transaction_changes_nothing,
             a_transaction_conflicts_when_a_key_it_read_changed,
             the_first_committer_wins,
@@ -822,6 +823,29 @@ fn cas_retry_loops_lose_no_increment(_: &mut Ctx) {
         kv.get(&0),
         Some(wins.iter().sum()),
     );
+}
+
+fn reading_its_own_write_remembers_no_version(_: &mut Ctx) {
+    scenario(
+        "one thread: key 1 holds 1; a transaction sets key 1 to 10 and reads it back (its own \
+         write); then, outside it, key 1 is set to 5; then commit.\n\
+         A read answered from the transaction's own write reads nothing from the store and \
+         remembers no version, so the other write does not make the commit conflict: the \
+         transaction's write lands on top of it.",
+    );
+    let kv: SharedKv<u32, u32> = SharedKv::new();
+    kv.set(1, 1);
+    let mut txn = kv.transaction();
+    step("let mut txn = transaction(); txn.set(1, 10); txn.get(&1); then kv.set(1, 5)");
+    txn.set(1, 10);
+    expect_eq("txn.get(&1): its own write", txn.get(&1), Some(10));
+    kv.set(1, 5);
+    expect_eq(
+        "txn.commit(): the transaction never read key 1 from the store",
+        txn.commit(),
+        Ok(()),
+    );
+    expect_eq("kv.get(&1) after commit", kv.get(&1), Some(10));
 }
 
 fn a_transaction_reads_the_store_as_it_is_when_it_reads(_: &mut Ctx) {
