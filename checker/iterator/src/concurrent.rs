@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 
-use syskata_kit::stress::run_threads;
+use syskata_kit::stress::{run_threads, Chances};
 use syskata_kit::{checks, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::{Checkpoint, IterError, ResumableIter, SharedIter};
@@ -503,7 +503,7 @@ fn rapid_pauses_while_consuming(ctx: &mut Ctx) {
     step("phase: rapid pause/resume pairs while the consumers pull");
     let results = run_threads(CONSUMERS + 1, |t| {
         if t == CONSUMERS {
-            let began = std::time::Instant::now();
+            let chances = Chances::new(PHASE, PHASE_CAP);
             let mut pairs = 0usize;
             // Pairs whose pause found the offset moved since the previous resume: the consumers
             // were claiming right up to that pause, the moment a wrong claim slips through. On a
@@ -511,7 +511,7 @@ fn rapid_pauses_while_consuming(ctx: &mut Ctx) {
             // met them (or its cap).
             let (mut met, mut resumed_at) = (0usize, it.offset());
             let mut moved = None;
-            while (began.elapsed() < PHASE || met < MET) && began.elapsed() < PHASE_CAP {
+            while !chances.enough(met >= MET) {
                 for &spin in &spins {
                     pairs += 1;
                     if it.pause().is_err() {

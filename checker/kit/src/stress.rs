@@ -4,6 +4,7 @@
 //! phase so a timeout report says which phase hung.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// A barrier whose waiters spin instead of sleeping, so that they leave it within nanoseconds of
 /// each other. `std::sync::Barrier` wakes sleepers one by one, tens of microseconds apart: long
@@ -92,4 +93,54 @@ pub fn parallelism() -> usize {
         .map(|n| n.get())
         .unwrap_or(2)
         .max(2)
+}
+
+/// How long a race goes on: at least `min`, then until the caller has seen enough chances for its
+/// window to be hit (threads meeting on one key, calls overlapping), but never past `cap`. A busy
+/// machine, whose threads run in turns, gives fewer chances per second, so a race runs longer
+/// exactly where a fixed duration would let a racy solution through; a quiet one stops at `min`.
+#[derive(Clone, Copy, Debug)]
+pub struct Chances {
+    started: Instant,
+    min: Duration,
+    cap: Duration,
+}
+
+impl Chances {
+    /// Starts the clock of a race that runs at least `min` and at most `cap`.
+    pub fn new(min: Duration, cap: Duration) -> Self {
+        Self {
+            started: Instant::now(),
+            min,
+            cap,
+        }
+    }
+
+    /// Whether the race may stop: `seen_enough` (the caller's count of chances has reached its
+    /// target) once `min` has passed, or `cap` has passed whatever was seen.
+    pub fn enough(&self, seen_enough: bool) -> bool {
+        let elapsed = self.started.elapsed();
+        (elapsed >= self.min && seen_enough) || elapsed >= self.cap
+    }
+
+    /// How long the race has run.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_race_stops_after_its_minimum_once_it_has_seen_enough_and_at_its_cap_regardless() {
+        let chances = Chances::new(Duration::from_millis(20), Duration::from_millis(60));
+        assert!(!chances.enough(true), "before the minimum");
+        std::thread::sleep(Duration::from_millis(25));
+        assert!(chances.enough(true), "past the minimum, enough seen");
+        assert!(!chances.enough(false), "past the minimum, not enough seen");
+        std::thread::sleep(Duration::from_millis(40));
+        assert!(chances.enough(false), "past the cap");
+    }
 }

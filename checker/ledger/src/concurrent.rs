@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use syskata_kit::stress::run_threads;
+use syskata_kit::stress::{run_threads, Chances};
 use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::{AccountId, Amount, Event, LedgerError, Request, SharedLedger, TxId};
@@ -353,12 +353,9 @@ fn a_journal_read_after_a_balance_holds_every_change_the_balance_showed(_: &mut 
          hold it. A call that changes the balance and journals the change in a second step, after \
          releasing the account, lets a reader see half of it."
     ));
-    let started = Instant::now();
+    let chances = Chances::new(RACE_TIME, RACE_CAP);
     let (mut batches, mut midway_reads) = (0, 0);
-    let enough = |batches: usize, midway_reads: usize| {
-        started.elapsed() >= RACE_TIME && batches >= MIN_BATCHES && midway_reads >= MIDWAY_READS
-    };
-    while !enough(batches, midway_reads) && started.elapsed() < RACE_CAP {
+    while !chances.enough(batches >= MIN_BATCHES && midway_reads >= MIDWAY_READS) {
         let ledger = SharedLedger::new();
         for (call, result) in [
             ("open_account(1)", ledger.open_account(1)),
@@ -830,13 +827,8 @@ fn concurrent_reversals_of_one_transfer_apply_once(_: &mut Ctx) {
         |transfers, answers| {
             for (per_thread, &tx) in answers.into_iter().zip(transfers) {
                 let per_thread: Vec<_> = per_thread.into_iter().flatten().collect();
-                let ok = per_thread.iter().filter(|r| r.is_ok()).count();
-                let already = per_thread
-                    .iter()
-                    .filter(|r| **r == Err(LedgerError::AlreadyReversed(tx)))
-                    .count();
                 expect(
-                    ok == 1 && already == DUPLICATES - 2,
+                    one_success_and_the_rest(&per_thread, &LedgerError::AlreadyReversed(tx)),
                     format!("reverse({tx:?}) from {} threads: one success and AlreadyReversed for the rest; got {per_thread:?}", DUPLICATES - 1),
                 );
             }
@@ -847,6 +839,16 @@ fn concurrent_reversals_of_one_transfer_apply_once(_: &mut Ctx) {
             );
         },
     );
+}
+
+/// Whether `answers` hold exactly one success and `refusal` for every other caller.
+fn one_success_and_the_rest(answers: &[Result<TxId, LedgerError>], refusal: &LedgerError) -> bool {
+    answers.iter().filter(|r| r.is_ok()).count() == 1
+        && answers
+            .iter()
+            .filter(|r| r.as_ref().err() == Some(refusal))
+            .count()
+            == answers.len() - 1
 }
 
 fn concurrent_opens_of_one_account_let_exactly_one_through(_: &mut Ctx) {
@@ -863,9 +865,13 @@ fn concurrent_opens_of_one_account_let_exactly_one_through(_: &mut Ctx) {
     race_with(
         DUPLICATES,
         ROUNDS,
-        |batch| batch,
-        |&batch, _, k| {
-            let a = (batch * ROUNDS + k + 1) as AccountId;
+        |batch| -> Vec<AccountId> {
+            (1..=ROUNDS)
+                .map(|k| (batch * ROUNDS + k) as AccountId)
+                .collect()
+        },
+        |accounts, _, k| {
+            let a = accounts[k];
             let answer = ledger.open_account(a);
             if answer.is_ok() {
                 // Whoever won funds it at once: a second opener that replaced the account would
@@ -874,16 +880,10 @@ fn concurrent_opens_of_one_account_let_exactly_one_through(_: &mut Ctx) {
             }
             answer
         },
-        |&batch, answers| {
-            for (k, per_thread) in answers.iter().enumerate() {
-                let a = (batch * ROUNDS + k + 1) as AccountId;
-                let ok = per_thread.iter().filter(|r| r.is_ok()).count();
-                let exists = per_thread
-                    .iter()
-                    .filter(|r| **r == Err(LedgerError::AccountExists(a)))
-                    .count();
+        |accounts, answers| {
+            for (&a, per_thread) in accounts.iter().zip(&answers) {
                 expect(
-                    ok == 1 && exists == DUPLICATES - 1,
+                    one_success_and_the_rest(per_thread, &LedgerError::AccountExists(a)),
                     format!(
                         "open_account({a}) from {DUPLICATES} threads at once: one success and \
                          AccountExists({a}) for the rest; got {per_thread:?}\n\

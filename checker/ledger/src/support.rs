@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use syskata_kit::stress::{run_threads, SpinBarrier};
+use syskata_kit::stress::{run_threads, Chances, SpinBarrier};
 use syskata_kit::{expect_eq, fail, step, Rng};
 
 use crate::drill::{AccountId, Amount, Ledger, LedgerError, TxId};
@@ -405,12 +405,9 @@ pub fn race_until_met<D: Sync, T: Send>(
     call: impl Fn(&D, usize, usize) -> T + Sync,
     mut judge: impl FnMut(&D, Vec<Vec<T>>),
 ) -> usize {
-    let started = Instant::now();
+    let chances = Chances::new(RACE_TIME, RACE_CAP);
     let (mut batch, mut meetings) = (0, 0);
-    let enough = |batch: usize, meetings: usize| {
-        started.elapsed() >= RACE_TIME && batch >= MIN_BATCHES && meetings >= meetings_wanted
-    };
-    while !enough(batch, meetings) && started.elapsed() < RACE_CAP {
+    while !chances.enough(batch >= MIN_BATCHES && meetings >= meetings_wanted) {
         let data = prepare(batch);
         let barrier = SpinBarrier::new(threads);
         let by_thread: Vec<Vec<(T, Instant, Instant)>> = run_threads(threads, |i| {

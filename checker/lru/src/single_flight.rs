@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use syskata_kit::stress::run_threads;
+use syskata_kit::stress::{run_threads, Chances};
 use syskata_kit::{checks, expect, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::{CacheStats, SharedLruCache};
@@ -724,11 +724,8 @@ fn simultaneous_misses_load_each_key_exactly_once(_: &mut Ctx) {
     // until it has seen enough meetings (or its cap).
     let at: Vec<AtomicUsize> = (0..THREADS).map(|_| AtomicUsize::new(0)).collect();
     let meetings = AtomicUsize::new(0);
-    let start = Instant::now();
-    let done = || {
-        let elapsed = start.elapsed();
-        (elapsed >= RUN_FOR && meetings.load(Ordering::Relaxed) >= MEETINGS) || elapsed >= RUN_CAP
-    };
+    let chances = Chances::new(RUN_FOR, RUN_CAP);
+    let done = || chances.enough(meetings.load(Ordering::Relaxed) >= MEETINGS);
     step(format!("phase: {THREADS} threads loading"));
     let wrong_answers = run_threads(THREADS, |t| {
         for (k, count) in loads.iter().enumerate() {
@@ -754,7 +751,7 @@ fn simultaneous_misses_load_each_key_exactly_once(_: &mut Ctx) {
     step(format!(
         "the threads started on the same key together {} times in {:?}",
         meetings.load(Ordering::Relaxed),
-        start.elapsed()
+        chances.elapsed()
     ));
     step("phase: counting loads");
     if let Some(wrong) = wrong_answers.into_iter().flatten().next() {

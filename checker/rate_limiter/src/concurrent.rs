@@ -2,10 +2,10 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use syskata_kit::model::compare;
-use syskata_kit::stress::{run_threads, SpinBarrier};
+use syskata_kit::stress::{run_threads, Chances, SpinBarrier};
 use syskata_kit::{checks, expect_eq, fail, scenario, step, Ctx, Stage};
 
 use crate::drill::ConcurrentLimiter;
@@ -194,10 +194,10 @@ fn every_client_gets_exactly_its_limit_under_contention(_: &mut Ctx) {
     // A thread that starts on the client another thread is on counts a meeting: the moment a
     // check and a bump in two lock sections can both see the one slot free. On a busy machine the
     // threads often run in turns and rarely meet, so rounds go on until enough meetings happened.
-    let started = Instant::now();
+    let chances = Chances::new(Duration::ZERO, CAP);
     let mut meetings = 0;
     let mut round = 0;
-    while round < ROUNDS || (meetings < MEETINGS && started.elapsed() < CAP) {
+    while round < ROUNDS || !chances.enough(meetings >= MEETINGS) {
         let limiter = ConcurrentLimiter::new(1, 1_000);
         step(format!("phase: round {round}"));
         let at: Vec<AtomicUsize> = (0..THREADS).map(|_| AtomicUsize::new(usize::MAX)).collect();
