@@ -869,16 +869,7 @@ fn grade_mutant(
     if runs > 1 {
         let mut caught = 0;
         for _ in 0..runs {
-            let _alone = gate.map(|g| g.write().unwrap_or_else(PoisonError::into_inner));
-            let results = match grade::run_in(&app.root, &req, target, || {})? {
-                Graded::Ran(r) | Graded::Killed(r, _) => r,
-                Graded::BuildFailed(log) => bail!("does not compile:\n{log}"),
-            };
-            if mutant
-                .catches
-                .iter()
-                .all(|name| results.iter().any(|r| &r.check == name && !r.passed()))
-            {
+            if run_once(app, &req, target, gate, mutant)?.is_empty() {
                 caught += 1;
             }
         }
@@ -895,22 +886,7 @@ fn grade_mutant(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let _alone = gate.map(|g| g.write().unwrap_or_else(PoisonError::into_inner));
-        let results = match grade::run_in(&app.root, &req, target, || {})? {
-            Graded::Ran(r) | Graded::Killed(r, _) => r,
-            Graded::BuildFailed(log) => bail!("does not compile:\n{log}"),
-        };
-        let mut missed = Vec::new();
-        for name in &mutant.catches {
-            match results.iter().find(|r| &r.check == name) {
-                None => bail!(
-                    "names check {name:?}, which stage {} does not have",
-                    mutant.stage
-                ),
-                Some(r) if r.passed() => missed.push(name.as_str()),
-                Some(_) => {}
-            }
-        }
+        let missed = run_once(app, &req, target, gate, mutant)?;
         if !missed.is_empty() && attempt < tries {
             continue;
         }
@@ -936,6 +912,34 @@ fn grade_mutant(
             mutant.about
         ));
     }
+}
+
+/// Runs the checks `mutant` names once, alone on the machine when `gate` is given, and returns
+/// those that passed on it (empty: caught).
+fn run_once<'m>(
+    app: &App,
+    req: &Request,
+    target: Option<&Path>,
+    gate: Option<&std::sync::RwLock<()>>,
+    mutant: &'m Mutant,
+) -> Result<Vec<&'m str>> {
+    let _alone = gate.map(|g| g.write().unwrap_or_else(PoisonError::into_inner));
+    let results = match grade::run_in(&app.root, req, target, || {})? {
+        Graded::Ran(r) | Graded::Killed(r, _) => r,
+        Graded::BuildFailed(log) => bail!("does not compile:\n{log}"),
+    };
+    let mut missed = Vec::new();
+    for name in &mutant.catches {
+        match results.iter().find(|r| &r.check == name) {
+            None => bail!(
+                "names check {name:?}, which stage {} does not have",
+                mutant.stage
+            ),
+            Some(r) if r.passed() => missed.push(name.as_str()),
+            Some(_) => {}
+        }
+    }
+    Ok(missed)
 }
 
 #[cfg(test)]
